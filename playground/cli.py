@@ -1,0 +1,158 @@
+"""The headless command line: ``playground train`` and ``playground export`` (no Qt unless
+``--plots`` asks for plot files).
+
+Exit codes (DESIGN.md): 0 success; 2 bad input (one line on stderr, no traceback); 3 training
+diverged (NaN/Inf) — the outputs of the last finite state are still written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+
+
+class CliError(Exception):
+    """Bad input: reported as one line on stderr with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 as we do; keep its one line
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"playground: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="playground", description="Neural Network Playground (headless commands).")
+    sub = p.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train an experiment file headless")
+    t.add_argument("file", help="experiment JSON")
+    t.add_argument("--epochs", type=int, help="epochs to train (default: until the file's "
+                   "training.epochs is reached)")
+    t.add_argument("--out", help="output folder (default: FILE-run/ in the current directory)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--plots", action="store_true", help="also render the plot files (PNG, SVG, "
+                   "CSV) into OUT/plots, offscreen")
+    e = sub.add_parser("export", help="export an experiment's weights or model")
+    e.add_argument("file", help="experiment JSON (with weights) or weights.npz")
+    e.add_argument("--format", required=True, choices=["npz", "json", "onnx", "torch"])
+    e.add_argument("--out", required=True, help="output file")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            return train(args)
+        return export(args)
+    except CliError as exc:
+        print(f"playground {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"playground {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load(path: str):
+    """(experiment, dataset) from a file, or CliError with the reason."""
+    from playground.data import DataError, make_dataset
+    from playground.io import ExperimentError, load_experiment
+
+    try:
+        exp = load_experiment(path)
+        ds = make_dataset(exp["data"], base_dir=Path(path).resolve().parent)
+    except (ExperimentError, DataError) as exc:
+        raise CliError(str(exc)) from None
+    return exp, ds
+
+
+def _progress_line(tr, target_epochs: int, started: float) -> str:
+    done = tr.epoch
+    frac = min(1.0, done / target_epochs) if target_epochs else 1.0
+    bar = "#" * int(frac * 24) + "." * (24 - int(frac * 24))
+    tl, sl, tm, sm = tr.last_eval
+    metric = "rmse" if tr.problem == "regression" else "acc"
+    mtxt = (f"{tm:.4f}" if metric == "rmse" else f"{tm:.1%}") if not math.isnan(tm) else "—"
+    rate = tr.step_count / max(time.perf_counter() - started, 1e-9)
+    return (f"epoch {done}/{target_epochs} [{bar}] loss {tl:.4f} test {sl:.4f} "
+            f"{metric} {mtxt} · {rate:,.0f} steps/s")
+
+
+def train(args: argparse.Namespace) -> int:
+    from playground.io import ExperimentError, save_experiment
+    from playground.io.metrics import write_metrics_csv
+    from playground.io.weights import save_weights_npz
+    from playground.training import Trainer
+    from playground.training.session import run_headless
+
+    exp, ds = _load(args.file)
+    if args.epochs is not None and args.epochs < 0:
+        raise CliError("--epochs must be ≥ 0")
+    try:
+        tr = Trainer(exp, ds, grid_size=0)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    epochs = args.epochs if args.epochs is not None else max(0, exp["training"]["epochs"] - tr.epoch)
+    target = tr.epoch + epochs
+    out = Path(args.out) if args.out else Path.cwd() / f"{Path(args.file).stem}-run"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+
+    tty = sys.stderr.isatty()
+    started = time.perf_counter()
+    shown = [0.0]
+
+    def progress(trainer) -> None:
+        if args.quiet:
+            return
+        if trainer.epoch_rows:
+            r = trainer.epoch_rows[-1]
+            name = "rmse" if trainer.problem == "regression" else "accuracy"
+            trainer.last_eval = (r["train_loss"], r["test_loss"], r[f"train_{name}"],
+                                 r[f"test_{name}"])
+        line = _progress_line(trainer, target, started)
+        now = time.perf_counter()
+        if tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        elif now - shown[0] >= 2.0 or trainer.epoch >= target:
+            print(line, file=sys.stderr, flush=True)
+            shown[0] = now
+
+    diverged = run_headless(tr, epochs, progress)
+    if tty and not args.quiet:
+        print(file=sys.stderr)
+    final = tr.current_experiment()
+    try:
+        save_experiment(final, out / "experiment.json")
+        save_weights_npz(out / "weights.npz", tr.net.weights, tr.net.biases, final)
+        write_metrics_csv(out / "metrics.csv", tr.epoch_rows, tr.problem, tr.net.n_layers)
+        if args.plots:
+            from playground.ui.headless import render_plots
+
+            render_plots(final, tr, out / "plots")
+    except (OSError, ExperimentError) as exc:
+        raise CliError(str(exc)) from None
+    if diverged is not None:
+        print(f"playground train: diverged: {diverged}", file=sys.stderr)
+        return EXIT_DIVERGED
+    if not args.quiet:
+        print(f"wrote {out}/experiment.json, weights.npz, metrics.csv", file=sys.stderr)
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    from playground.io.export import ExportError, export_model
+
+    try:
+        export_model(args.file, args.format, args.out)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
