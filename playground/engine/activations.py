@@ -140,7 +140,7 @@ class ReLU(Activation):
     name = "relu"
 
     def forward(self, Z, A):
-        np.maximum(Z, 0.0, A)
+        np.maximum(Z, 0.0, out=A)
 
     def derivative(self, Z, A):
         return (Z > 0.0).astype(Z.dtype)
@@ -162,7 +162,7 @@ class LeakyReLU(Activation):
     def forward(self, Z, A):
         np.multiply(Z, self.alpha, A)
         if self.alpha <= 1.0:
-            np.maximum(A, Z, A)
+            np.maximum(A, Z, out=A)
         else:
             np.copyto(A, Z, where=Z > 0.0)
 
@@ -192,11 +192,20 @@ class ELU(Activation):
         neg = np.minimum(Z, 0.0)
         np.expm1(neg, neg)
         neg *= self.alpha
-        np.maximum(Z, 0.0, A)
+        np.maximum(Z, 0.0, out=A)
         A += neg
 
     def derivative(self, Z, A):
         return np.where(Z > 0.0, 1.0, self.alpha * np.exp(np.minimum(Z, 0.0))).astype(Z.dtype)
+
+    def params(self):
+        return {"alpha": self.alpha}
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) without overflow warnings: e^z/(1 + e^z) for z < 0, 1/(1 + e^−z) otherwise."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 class Softplus(Activation):
@@ -209,7 +218,7 @@ class Softplus(Activation):
         np.logaddexp(0.0, Z, A)
 
     def derivative(self, Z, A):
-        return 1.0 / (1.0 + np.exp(-Z))
+        return _sigmoid(Z)
 
 
 _GELU_C = math.sqrt(2.0 / math.pi)
@@ -239,10 +248,10 @@ class Swish(Activation):
     needs_z = True
 
     def forward(self, Z, A):
-        np.multiply(Z, 1.0 / (1.0 + np.exp(-Z)), out=A)
+        np.multiply(Z, _sigmoid(Z), out=A)
 
     def derivative(self, Z, A):
-        s = 1.0 / (1.0 + np.exp(-Z))
+        s = _sigmoid(Z)
         return s + Z * s * (1.0 - s)
 
 

@@ -25,20 +25,18 @@ def record_row(stepper: Stepper) -> tuple[float, np.ndarray]:
     """Per-layer statistics of the step just taken (after ``apply``).
 
     Returns (batch loss J, array (6, L) with rows grad norm, delta norm, weight norm, update ratio,
-    dead fraction, saturated fraction). Norms of all layers come from one pass over the flat
-    vectors (``np.add.reduceat`` over the layer blocks, biases masked out).
+    dead fraction, saturated fraction).
     """
     net = stepper.net
     buf = stepper.last
     assert buf is not None and stepper.last_y is not None
     L = net.n_layers
     out = np.empty((6, L))
-    starts = net.block_starts
-    mask = net.weight_mask
-    for row, flat in ((0, stepper.grad), (2, net.params), (3, stepper.update)):
-        sq = flat * flat
-        sq *= mask
-        np.sqrt(np.add.reduceat(sq, starts), out[row])
+    for row, mats in ((0, stepper.dW), (2, net.weights), (3, stepper.update_W)):
+        o = out[row]
+        for l, M in enumerate(mats):
+            o[l] = np.einsum("ij,ij->", M, M)
+    np.sqrt(out[:4], out[:4])
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(out[3], out[2], out[3])
     for l in range(L):
@@ -123,14 +121,13 @@ def activation_range(name: str, values: np.ndarray, tracker: RangeTracker, l: in
 
 
 def weight_summary(W: np.ndarray, tracker: RangeTracker, l: int, sample: np.ndarray | None):
-    """(histogram over ±R, quantiles at QUANTILES) of a weight matrix; big layers use ``sample``
-    (fixed flat indices) for the quantiles."""
+    """(histogram over ±R, quantiles at QUANTILES) of a weight matrix; big layers are summarized
+    by ``sample`` (fixed flat indices, so the picture is stable over time)."""
     flat = W.ravel()
-    peak = float(np.abs(flat).max()) if flat.size else 1.0
+    vals = flat[sample] if sample is not None else flat
+    peak = float(np.abs(vals).max()) if vals.size else 1.0
     r = tracker.update(l, peak)
-    hist = histogram(flat, -r, r)
-    qs = flat[sample] if sample is not None else flat
-    return hist, frozen(np.quantile(qs, QUANTILES))
+    return histogram(vals, -r, r), frozen(np.quantile(vals, QUANTILES))
 
 
 class Evaluator:

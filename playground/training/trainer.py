@@ -39,7 +39,7 @@ from playground.training.snapshot import (
 )
 
 #: larger evaluation sets are estimated on a fixed sample of this many examples at snapshots
-EVAL_CAP = 4096
+EVAL_CAP = 2048
 #: activation histograms use at most this many training examples
 HIST_CAP = 512
 #: δ sample columns in a snapshot
@@ -57,14 +57,16 @@ class Diverged(RuntimeError):
 def stats_stride(net: Network, batch_size: int) -> int:
     """Record statistics every k-th step so that they cost ≈ 10% of the steps they describe.
 
-    Cost model in units of one NumPy call (≈ 0.7 µs): a step makes ≈ 7L + 6 calls plus its
-    arithmetic (≈ 2000 multiply-adds per call-time); a record ≈ 16L + 10 calls.
+    Cost model fitted on this machine (one NumPy call ≈ 0.8 µs, BLAS ≈ 50 GFLOP/s, elementwise
+    passes ≈ 0.5 ns per element): a step makes ≈ 10L + 6 calls and 6·m·P flops; a record
+    ≈ 25L + 20 calls and ≈ 3P + 6·m·N element operations (P weights, N units, m batch size).
     """
-    L = net.n_layers
-    weights = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
-    step_units = 7 * L + 6 + 6 * batch_size * weights / 2000
-    record_units = 16 * L + 10
-    return max(1, min(64, round(record_units / (0.1 * step_units))))
+    L, m = net.n_layers, batch_size
+    P = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
+    N = sum(net.sizes[1:])
+    step = 0.8e-6 * (10 * L + 6) + 0.02e-9 * 6 * m * P
+    record = 0.8e-6 * (25 * L + 20) + 0.5e-9 * (3 * P + 6 * m * N)
+    return max(1, min(64, round(record / (0.1 * step))))
 
 
 class _Recorder:
@@ -191,6 +193,15 @@ class Trainer:
             self._neuron_grid_x = dataset.features_at(stats.plane_grid(dataset.domain, neuron_grid))
         self._t0 = time.perf_counter()
         self._rate = (time.perf_counter(), self.step_count, 0.0)
+        #: share of the time the expensive parts of "tick" snapshots may take
+        self.heavy_budget = 0.1
+        self._heavy_cache: dict | None = None
+        self._heavy_at = 0.0
+        self._heavy_cost = 0.0
+        nan = np.full(self.net.n_layers, np.nan)
+        self._last_norms = {f: nan for f in ("grad_norm", "delta_norm", "weight_norm",
+                                             "update_ratio", "dead_fraction",
+                                             "saturated_fraction")}
 
     def _evaluator(self, X, Y, rng, cap) -> stats.Evaluator:
         if X.shape[0] > cap:
@@ -411,27 +422,13 @@ class Trainer:
         self.last_health, self._layer_verdicts = h, per_layer
         return h
 
-    def snapshot(self, reason: str = "tick") -> Snapshot:
-        """A frozen picture of the run now, with the history recorded since the last snapshot."""
-        net, st = self.net, self.stepper
-        L = net.n_layers
-        if st.last is not None and self._since_record and self.divergence is None:
-            # make sure the newest step is in the history
-            self._since_record = 0
-            loss, row = stats.record_row(st)
-            self._recorder.add(self.step_count, self.epoch, loss, row)
-        health = self.health()
+    def _heavy(self) -> dict:
+        """The expensive parts of a snapshot: evaluations, activation and weight summaries,
+        parameter copies, the boundary grid and neuron maps."""
+        net, L = self.net, self.net.n_layers
         tl, tm, trace = self._eval_train.evaluate(net)
         sl, sm, _ = self._eval_test.evaluate(net)
         self.last_eval = (tl, sl, tm, sm)
-        evals = Evals(*(frozen(np.array([v]), dt) for v, dt in (
-            (self.step_count, np.int64), (self.epoch, np.int64), (tl, None), (sl, None),
-            (tm, None), (sm, None))))
-        history = self._recorder.drain()
-        last = {f: (getattr(history, f)[-1] if len(history) else np.full(L, np.nan))
-                for f in ("grad_norm", "delta_norm", "weight_norm", "update_ratio",
-                          "dead_fraction", "saturated_fraction")}
-        # activation statistics over (a sample of) the training set
         hist_trace = trace
         if trace is not None and self._hist_idx is not None and len(self._eval_train) > HIST_CAP:
             hist_trace = net.forward(self.dataset.x_train[self._hist_idx])
@@ -442,28 +439,74 @@ class Trainer:
             finite = A[np.isfinite(A)]
             lo, hi = stats.activation_range(name, finite, self._act_ranges, l)
             whist, wq = stats.weight_summary(net.weights[l], self._w_ranges, l, self._w_samples[l])
+            layers.append(dict(
+                activation_mean=float(finite.mean()) if finite.size else math.nan,
+                activation_std=float(finite.std()) if finite.size else math.nan,
+                activation_hist=stats.histogram(finite, lo, hi),
+                weight_hist=whist, weight_quantiles=wq,
+            ))
+        boundary = maps = None
+        if self._grid is not None:
+            g, n = self.grid_size, self.neuron_grid
+            boundary = frozen(net.predict(self._grid).reshape(g, g, -1), np.float32)
+            ntrace = net.forward(self._neuron_grid_x)
+            maps = tuple(frozen(a.T.reshape(-1, n, n), np.float32) for a in ntrace.a)
+        return dict(
+            eval=(tl, sl, tm, sm), layers=layers, boundary=boundary, neuron_maps=maps,
+            weights=tuple(frozen(W) for W in net.weights),
+            biases=tuple(frozen(b) for b in net.biases),
+            grad_weights=tuple(frozen(dW) for dW in self.stepper.dW),
+        )
+
+    def snapshot(self, reason: str = "tick") -> Snapshot:
+        """A frozen picture of the run now, with the history recorded since the last snapshot.
+
+        The expensive parts (evaluation, histograms, grids, parameter copies) are recomputed for
+        every non-"tick" snapshot, and for "tick" snapshots only as often as keeps them under
+        ``heavy_budget`` (10%) of the time; in between, ticks reuse the last ones (they are
+        immutable) and carry no new evaluation rows.
+        """
+        net, st = self.net, self.stepper
+        L = net.n_layers
+        if st.last is not None and self._since_record and self.divergence is None:
+            # make sure the newest step is in the history
+            self._since_record = 0
+            loss, row = stats.record_row(st)
+            self._recorder.add(self.step_count, self.epoch, loss, row)
+        health = self.health()
+        now = time.perf_counter()
+        heavy = self._heavy_cache
+        fresh = (heavy is None or reason != "tick"
+                 or (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost)
+        if fresh:
+            heavy = self._heavy_cache = self._heavy()
+            self._heavy_at = time.perf_counter()
+            self._heavy_cost = self._heavy_at - now
+        tl, sl, tm, sm = heavy["eval"]
+        if fresh:
+            evals = Evals(*(frozen(np.array([v]), dt) for v, dt in (
+                (self.step_count, np.int64), (self.epoch, np.int64), (tl, None), (sl, None),
+                (tm, None), (sm, None))))
+        else:
+            evals = Evals.empty()
+        history = self._recorder.drain()
+        last = {f: (getattr(history, f)[-1] if len(history) else self._last_norms[f])
+                for f in ("grad_norm", "delta_norm", "weight_norm", "update_ratio",
+                          "dead_fraction", "saturated_fraction")}
+        self._last_norms = last
+        layers = []
+        for l in range(L):
             D = st.delta(l + 1)[:DELTA_SAMPLE].T if st.last is not None else np.zeros((0, 0))
             layers.append(LayerStats(
-                index=l + 1, units=net.sizes[l + 1], activation=name,
+                index=l + 1, units=net.sizes[l + 1], activation=net.activations[l].name,
                 grad_norm=float(last["grad_norm"][l]), delta_norm=float(last["delta_norm"][l]),
                 weight_norm=float(last["weight_norm"][l]),
                 update_ratio=float(last["update_ratio"][l]),
                 dead_fraction=float(last["dead_fraction"][l]),
                 saturated_fraction=float(last["saturated_fraction"][l]),
-                activation_mean=float(finite.mean()) if finite.size else math.nan,
-                activation_std=float(finite.std()) if finite.size else math.nan,
-                activation_hist=stats.histogram(finite, lo, hi),
-                weight_hist=whist, weight_quantiles=wq, delta_sample=frozen(D),
-                verdict=self._layer_verdicts[l],
+                delta_sample=frozen(D), verdict=self._layer_verdicts[l],
+                **heavy["layers"][l],
             ))
-        boundary = maps = None
-        if self._grid is not None:
-            g, n = self.grid_size, self.neuron_grid
-            out = net.predict(self._grid)
-            boundary = frozen(out.reshape(g, g, -1), np.float32)
-            ntrace = net.forward(self._neuron_grid_x)
-            maps = tuple(frozen(a.T.reshape(-1, n, n), np.float32) for a in ntrace.a)
-        now = time.perf_counter()
         t_prev, s_prev, rate = self._rate
         if now - t_prev > 0.25:
             rate = (self.step_count - s_prev) / (now - t_prev)
@@ -474,10 +517,8 @@ class Trainer:
             train_loss=tl, test_loss=sl, train_metric=tm, test_metric=sm,
             eval_subset=len(self._eval_train) < self.m,
             layers=tuple(layers), history=history, evals=evals, health=health,
-            weights=tuple(frozen(W) for W in net.weights),
-            biases=tuple(frozen(b) for b in net.biases),
-            grad_weights=tuple(frozen(dW) for dW in st.dW),
-            boundary=boundary, neuron_maps=maps, domain=self.dataset.domain,
-            divergence=self.divergence, steps_per_second=rate,
+            weights=heavy["weights"], biases=heavy["biases"], grad_weights=heavy["grad_weights"],
+            boundary=heavy["boundary"], neuron_maps=heavy["neuron_maps"],
+            domain=self.dataset.domain, divergence=self.divergence, steps_per_second=rate,
             learning_rate=self.optimizer.learning_rate, batch_size=self.batch_size,
         )

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from playground.engine import Network
+from playground.engine.names import OPTIMIZERS
 
 #: finite-difference step: central differences in float64 have truncation error O(h²) ≈ 1e-12 and
 #: rounding error ≈ 1e-16·|f| / h ≈ 1e-10·|f|
@@ -22,7 +23,7 @@ H = 1e-6
 
 
 def require(module: str):
-    """Import an optional package: skip locally when it is missing, fail under CI (CI installs it)."""
+    """Import an optional package: skip locally when it is missing, fail under CI."""
     if os.environ.get("CI"):
         return importlib.import_module(module)
     return pytest.importorskip(module)
@@ -119,3 +120,34 @@ def keep_weights_away_from_zero(net: Network, gap: float = 0.05) -> None:
     for W in net.weights:
         small = np.abs(W) < gap
         W[small] = np.where(W[small] < 0, -gap, gap)
+
+
+class ReferenceOptimizer:
+    """MATH.md's update rules, written independently of the engine: ``update(g)`` returns Δθ."""
+
+    def __init__(self, config: dict, size: int) -> None:
+        self.name = config.get("name", "sgd")
+        self.lr = config["learning_rate"]
+        own = OPTIMIZERS[self.name][1]
+        self.h = {**own, **{k: v for k, v in config.items() if k in own}}
+        self.t = 0
+        self.a = np.zeros(size)
+        self.b = np.zeros(size)
+
+    def update(self, g: np.ndarray) -> np.ndarray:
+        self.t += 1
+        h, lr = self.h, self.lr
+        if self.name == "sgd":
+            return -lr * g
+        if self.name == "momentum":
+            self.a = h["momentum"] * self.a + g
+            return -lr * (g + h["momentum"] * self.a) if h["nesterov"] else -lr * self.a
+        if self.name == "rmsprop":
+            self.a = h["rho"] * self.a + (1 - h["rho"]) * g * g
+            return -lr * g / (np.sqrt(self.a) + h["epsilon"])
+        b1, b2 = h["beta1"], h["beta2"]
+        self.a = b1 * self.a + (1 - b1) * g
+        self.b = b2 * self.b + (1 - b2) * g * g
+        m_hat = self.a / (1 - b1**self.t)
+        v_hat = self.b / (1 - b2**self.t)
+        return -lr * m_hat / (np.sqrt(v_hat) + h["epsilon"])

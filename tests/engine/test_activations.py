@@ -40,9 +40,9 @@ REFERENCE = {
     "leaky_relu": lambda z, p: np.where(z > 0, z, p.get("alpha", 0.01) * z),
     "elu": lambda z, p: np.where(z > 0, z, p.get("alpha", 1.0) * (np.exp(z) - 1.0)),
     "softplus": lambda z, p: np.log(1.0 + np.exp(z)),
-    "gelu": lambda z, p: 0.5
-    * z
-    * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (z + 0.044715 * z**3))),
+    "gelu": lambda z, p: (
+        0.5 * z * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (z + 0.044715 * z**3)))
+    ),
     "swish": lambda z, p: z * _sigmoid(z),
     "sine": lambda z, p: np.sin(z),
 }
@@ -53,7 +53,7 @@ def _points(seed: int = 0, shape=(7, 5)) -> np.ndarray:
     return away_from(np.random.default_rng(seed), shape, -4.0, 4.0, 1e-3)
 
 
-# -- table ------------------------------------------------------------------------------------------
+# -- table ----------------------------------------------------------------------------------------
 def test_every_name_has_an_activation_with_that_name() -> None:
     for name in ACTIVATIONS:
         assert get_activation(name).name == name
@@ -80,7 +80,7 @@ def test_params_report_the_values_given(name: str, params: dict) -> None:
         assert f"{k}={v}" in repr(act)
 
 
-# -- values -----------------------------------------------------------------------------------------
+# -- values ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
 def test_forward_matches_the_formula(name: str, params: dict) -> None:
     act = get_activation(name, **params)
@@ -163,7 +163,7 @@ def test_step_passes_no_gradient() -> None:
     assert np.all(D == 0.0)
 
 
-# -- softmax ----------------------------------------------------------------------------------------
+# -- softmax --------------------------------------------------------------------------------------
 def test_softmax_rows_are_probabilities_and_shift_invariant() -> None:
     sm = get_activation("softmax")
     Z = np.random.default_rng(6).normal(0, 3, (6, 4))
@@ -202,7 +202,9 @@ def test_softmax_backprop_is_the_jacobian_vector_product() -> None:
     sm.backprop(D, Z, A, np.empty_like(Z))
     numeric = numeric_grad(lambda: float((G * sm(Z)).sum()), Z)
     assert_grad_close(D, numeric)
-    np.testing.assert_allclose(D, np.einsum("mij,mi->mj", sm.jacobian(A), G), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        D, np.einsum("mij,mi->mj", sm.jacobian(A), G), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_softmax_has_no_elementwise_derivative() -> None:

@@ -120,7 +120,9 @@ def test_layers_draw_in_order_from_one_generator() -> None:
     Ws, _ = init_params({"scheme": "normal", "std": 0.3, "scale": 2.0}, sizes, seed=9)
     rng = np.random.default_rng(9)
     for W, n_in, n_out in zip(Ws, sizes[:-1], sizes[1:], strict=True):
-        np.testing.assert_array_equal(W, init_weights("normal", n_out, n_in, rng, std=0.3, scale=2.0))
+        np.testing.assert_array_equal(
+            W, init_weights("normal", n_out, n_in, rng, std=0.3, scale=2.0)
+        )
 
 
 def test_unknown_scheme_or_key_is_rejected() -> None:

@@ -86,7 +86,7 @@ def test_grad_matches_finite_differences(name: str, soft: bool) -> None:
     assert_grad_close(loss.grad(Y, A), numeric)
 
 
-# -- δ^[L] for every loss × output activation -------------------------------------------------------
+# -- δ^[L] for every loss × output activation -----------------------------------------------------
 #: the pairings where the loss is defined on the activation's range
 PAIRINGS = (
     [("mse", act, {}) for act in ACTIVATIONS]

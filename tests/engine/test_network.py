@@ -159,7 +159,9 @@ def test_default_losses() -> None:
 
 
 def test_from_config_uses_init_and_seed() -> None:
-    cfg = model(2, [(6, "tanh"), (1, "sigmoid")], "bce", seed=5, init={"scheme": "zeros", "bias": 0.5})
+    cfg = model(
+        2, [(6, "tanh"), (1, "sigmoid")], "bce", seed=5, init={"scheme": "zeros", "bias": 0.5}
+    )
     net = Network.from_config(cfg)
     assert all(np.all(W == 0) for W in net.weights) and all(np.all(b == 0.5) for b in net.biases)
     a = Network.from_config(model(2, [(6, "tanh"), (1, "sigmoid")], seed=5))
@@ -190,7 +192,9 @@ def test_from_config_with_regularization() -> None:
 
 
 def test_copy_is_independent() -> None:
-    net = Network.from_config(model(2, [(4, "relu"), (2, "softmax")], "cce"), {"kind": "l2", "rate": 0.1})
+    net = Network.from_config(
+        model(2, [(4, "relu"), (2, "softmax")], "cce"), {"kind": "l2", "rate": 0.1}
+    )
     twin = net.copy()
     X = np.random.default_rng(2).normal(size=(5, 2))
     np.testing.assert_array_equal(twin.predict(X), net.predict(X))
@@ -212,8 +216,10 @@ def test_layer_config_round_trips_every_activation_and_its_parameters() -> None:
     ]
     cfg = model(2, layers, "cce")
     net = Network.from_config(cfg)
-    full = [{"units": s[0], "activation": s[1], **ACTIVATIONS[s[1]][1], **(s[2] if len(s) > 2 else {})}
-            for s in layers]
+    full = [
+        {"units": s[0], "activation": s[1], **ACTIVATIONS[s[1]][1], **(s[2] if len(s) > 2 else {})}
+        for s in layers
+    ]
     assert net.layer_config() == full
     again = Network.from_config({**cfg, "layers": net.layer_config()})
     X = np.random.default_rng(3).normal(size=(4, 2))
@@ -234,7 +240,9 @@ def test_weights_config_round_trips() -> None:
 @pytest.mark.parametrize("depth", [2, 3])
 def test_backward_every_hidden_activation(hidden: str, depth: int) -> None:
     layers = [(4, hidden)] * depth + [(2, "linear")]
-    net = Network.from_config(model(3, layers, "mse", seed=depth, init={"scheme": "xavier_normal", "bias": 0.1}))
+    net = Network.from_config(
+        model(3, layers, "mse", seed=depth, init={"scheme": "xavier_normal", "bias": 0.1})
+    )
     X, Y = _data(net, 6, seed=depth)
     _assert_away_from_kinks(net, X)
     _check_backward(net, X, Y)
@@ -261,7 +269,9 @@ def test_backward_every_loss_and_output_pairing(loss: str, output: str) -> None:
 @pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "leaky_relu", "gelu"])
 def test_backward_deep_network(hidden: str) -> None:
     layers = [(3, hidden)] * 7 + [(2, "softmax")]  # 8 layers with weights
-    net = Network.from_config(model(2, layers, "cce", seed=4, init={"scheme": "he_normal", "bias": 0.05}))
+    net = Network.from_config(
+        model(2, layers, "cce", seed=4, init={"scheme": "he_normal", "bias": 0.05})
+    )
     X, Y = _data(net, 4, seed=4)
     _assert_away_from_kinks(net, X)
     _check_backward(net, X, Y)
@@ -271,7 +281,8 @@ def test_backward_deep_network(hidden: str) -> None:
 @pytest.mark.parametrize("m", [1, 7])
 def test_backward_with_regularization_and_batch_size(kind: str, m: int) -> None:
     net = Network.from_config(
-        model(2, [(4, "tanh"), (3, "relu"), (1, "sigmoid")], "bce", seed=7), {"kind": kind, "rate": 0.05}
+        model(2, [(4, "tanh"), (3, "relu"), (1, "sigmoid")], "bce", seed=7),
+        {"kind": kind, "rate": 0.05},
     )
     keep_weights_away_from_zero(net)
     for b in net.biases:
@@ -297,7 +308,9 @@ def test_backward_batch_sizes(m: int) -> None:
 
 
 def test_l1_gradient_is_zero_at_zero_weights() -> None:
-    net = Network.from_config(model(2, [(2, "linear")], "mse", init={"scheme": "zeros"}), {"kind": "l1", "rate": 1.0})
+    net = Network.from_config(
+        model(2, [(2, "linear")], "mse", init={"scheme": "zeros"}), {"kind": "l1", "rate": 1.0}
+    )
     X, Y = np.zeros((3, 2)), np.zeros((3, 2))
     g = net.backward(net.forward(X), Y)
     assert np.all(g.flat == 0.0)
@@ -312,7 +325,9 @@ def test_delta_is_per_example_and_not_divided_by_m() -> None:
     t = net.forward(X)
     g = net.backward(t, Y)
     assert [d.shape for d in g.delta] == [(6, 5), (6, 4), (6, 3)]
-    np.testing.assert_array_equal(g.delta[-1], net.loss.delta(Y, t.z[-1], t.a[-1], net.activations[-1]))
+    np.testing.assert_array_equal(
+        g.delta[-1], net.loss.delta(Y, t.z[-1], t.a[-1], net.activations[-1])
+    )
     for l in range(net.n_layers):
         a_prev = X if l == 0 else t.a[l - 1]
         outer = np.einsum("mi,mj->mij", g.delta[l], a_prev)  # δ_i a_iᵀ per example
@@ -326,12 +341,16 @@ def test_delta_is_per_example_and_not_divided_by_m() -> None:
     for l in (1, 2):
         act = net.activations[l - 1]
         np.testing.assert_allclose(
-            g.delta[l - 1], (g.delta[l] @ net.weights[l]) * act.derivative(t.z[l - 1], t.a[l - 1]),
-            rtol=1e-13, atol=1e-16,
+            g.delta[l - 1],
+            (g.delta[l] @ net.weights[l]) * act.derivative(t.z[l - 1], t.a[l - 1]),
+            rtol=1e-13,
+            atol=1e-16,
         )
 
 
-@pytest.mark.parametrize(("loss", "output"), [("mse", "tanh"), ("bce", "sigmoid"), ("cce", "softmax")])
+@pytest.mark.parametrize(
+    ("loss", "output"), [("mse", "tanh"), ("bce", "sigmoid"), ("cce", "softmax")]
+)
 def test_delta_of_one_example_is_the_bias_gradient(loss: str, output: str) -> None:
     """For m = 1, ∂L/∂b^[l] = δ^[l]: compare every layer's δ with FD of the loss w.r.t. b^[l]."""
     net = Network.from_config(
@@ -355,8 +374,8 @@ def _torch_module(act):
         "sigmoid": nn.Sigmoid,
         "linear": nn.Identity,
         "softmax": lambda: nn.Softmax(dim=1),
-        "leaky_relu": lambda: nn.LeakyReLU(act.params().get("alpha", 0.01)),
-        "elu": lambda: nn.ELU(),
+        "leaky_relu": lambda: nn.LeakyReLU(act.alpha),
+        "elu": lambda: nn.ELU(act.alpha),
         "gelu": lambda: nn.GELU(approximate="tanh"),
         "swish": nn.SiLU,
         "softplus": nn.Softplus,
@@ -368,16 +387,32 @@ TORCH_NETS = [
     ([(6, "relu"), (5, "relu"), (3, "softmax")], "cce", None),
     ([(6, "sigmoid"), (4, "sigmoid"), (2, "linear")], "mse", None),
     ([(6, "tanh"), (3, "softmax")], "mse", None),
-    ([(5, "leaky_relu"), (5, "gelu"), (4, "swish"), (2, "sigmoid")], "bce", {"kind": "l2", "rate": 0.1}),
-    ([(5, "elu"), (5, "softplus"), (3, "softmax")], "cce", {"kind": "l1", "rate": 0.01}),
+    (
+        [(5, "leaky_relu"), (5, "gelu"), (4, "swish"), (2, "sigmoid")],
+        "bce",
+        {"kind": "l2", "rate": 0.1},
+    ),
+    (
+        [(5, "elu", {"alpha": 0.7}), (5, "softplus"), (3, "softmax")],
+        "cce",
+        {"kind": "l1", "rate": 0.01},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("layers", "loss", "reg"), TORCH_NETS, ids=[f"{n[0][1]}-{n[-2][-1][1]}-{n[1]}" for n in TORCH_NETS])
+@pytest.mark.parametrize(
+    ("layers", "loss", "reg"),
+    TORCH_NETS,
+    ids=[
+        f"{n[0][0][1]}-{n[0][-1][1]}-{n[1]}-{(n[2] or {}).get('kind', 'none')}" for n in TORCH_NETS
+    ],
+)
 def test_gradients_match_torch_autograd(layers, loss, reg) -> None:
     torch = require("torch")
     nn = torch.nn
-    net = Network.from_config(model(3, layers, loss, seed=11, init={"scheme": "he_uniform", "bias": 0.1}), reg)
+    net = Network.from_config(
+        model(3, layers, loss, seed=11, init={"scheme": "he_uniform", "bias": 0.1}), reg
+    )
     m = 8
     X, Y = _data(net, m, seed=11)
     g = net.backward(net.forward(X), Y)
@@ -412,3 +447,27 @@ def test_gradients_match_torch_autograd(layers, loss, reg) -> None:
     for l, lin in enumerate(linears):
         np.testing.assert_allclose(g.dW[l], lin.weight.grad.numpy(), rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(g.db[l], lin.bias.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# -- numerical safety -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("output", "loss", "logits", "Y", "expected"),
+    [
+        ("sigmoid", "bce", [800.0, -800.0], [[0.0, 1.0]], 1600.0),
+        ("sigmoid", "bce", [800.0, -800.0], [[1.0, 0.0]], 0.0),
+        ("softmax", "cce", [1000.0, -1000.0], [[0.0, 1.0]], 2000.0),
+        ("softmax", "cce", [1000.0, -1000.0], [[1.0, 0.0]], 0.0),
+    ],
+)
+def test_saturated_outputs_give_exact_finite_costs_and_gradients(output, loss, logits, Y, expected):
+    """z^[L] = ±800 (sigmoid) or ±1000 (softmax): the cost is the analytic limit, the gradients are
+    finite (no warnings: pytest turns them into errors)."""
+    net = Network.from_config(model(2, [(3, "tanh"), (2, output)], loss))
+    net.weights[1][...] = 0.0
+    net.biases[1][...] = logits
+    X, Y = np.array([[0.3, -0.2]]), np.array(Y)
+    assert net.cost(X, Y) == pytest.approx(expected, abs=1e-12)
+    g = net.backward(net.forward(X), Y)
+    assert g.loss == pytest.approx(expected, abs=1e-12)
+    assert np.all(np.isfinite(g.flat))
+    np.testing.assert_array_equal(g.delta[-1], net.predict(X) - Y)

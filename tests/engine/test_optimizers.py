@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import require
+from gradcheck import ReferenceOptimizer, require
 
 from playground.engine import make_optimizer
 from playground.engine.names import DEFAULT_LEARNING_RATE, OPTIMIZERS
@@ -34,40 +34,10 @@ def _gradients(seed: int = 0) -> list[np.ndarray]:
     return gs
 
 
-class Reference:
-    """MATH.md's update rules, written independently of the engine."""
-
-    def __init__(self, config: dict) -> None:
-        self.name = config["name"]
-        self.lr = config["learning_rate"]
-        self.h = {**OPTIMIZERS[self.name][1], **{k: v for k, v in config.items() if k != "name"}}
-        self.t = 0
-        self.a = np.zeros(SIZE)
-        self.b = np.zeros(SIZE)
-
-    def update(self, g: np.ndarray) -> np.ndarray:
-        self.t += 1
-        h, lr = self.h, self.lr
-        if self.name == "sgd":
-            return -lr * g
-        if self.name == "momentum":
-            self.a = h["momentum"] * self.a + g
-            return -lr * (g + h["momentum"] * self.a) if h["nesterov"] else -lr * self.a
-        if self.name == "rmsprop":
-            self.a = h["rho"] * self.a + (1 - h["rho"]) * g * g
-            return -lr * g / (np.sqrt(self.a) + h["epsilon"])
-        b1, b2 = h["beta1"], h["beta2"]
-        self.a = b1 * self.a + (1 - b1) * g
-        self.b = b2 * self.b + (1 - b2) * g * g
-        m_hat = self.a / (1 - b1**self.t)
-        v_hat = self.b / (1 - b2**self.t)
-        return -lr * m_hat / (np.sqrt(v_hat) + h["epsilon"])
-
-
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)
 def test_updates_follow_the_math(config: dict) -> None:
     opt = make_optimizer(config, SIZE)
-    ref = Reference(config)
+    ref = ReferenceOptimizer(config, SIZE)
     out = np.full(SIZE, np.nan)
     for t, g in enumerate(_gradients(), start=1):
         g_before = g.copy()
@@ -157,7 +127,12 @@ def test_load_state_rejects_wrong_slots_and_shapes() -> None:
 def test_config_and_unknown_names() -> None:
     opt = make_optimizer({"name": "momentum", "learning_rate": 0.2, "rho": 0.5, "momentum": 0.7}, 3)
     # parameters of other optimizers (kept by the GUI when switching) are ignored
-    assert opt.config() == {"name": "momentum", "learning_rate": 0.2, "momentum": 0.7, "nesterov": False}
+    assert opt.config() == {
+        "name": "momentum",
+        "learning_rate": 0.2,
+        "momentum": 0.7,
+        "nesterov": False,
+    }
     assert make_optimizer({}, 2).name == "sgd"
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer({"name": "adagrad"}, 2)
@@ -166,7 +141,9 @@ def test_config_and_unknown_names() -> None:
         cls(2, momentum=0.9)
 
 
-@pytest.mark.parametrize(("name", "first"), [("sgd", -0.1), ("momentum", -0.1), ("rmsprop", -1.0), ("adam", -0.1)])
+@pytest.mark.parametrize(
+    ("name", "first"), [("sgd", -0.1), ("momentum", -0.1), ("rmsprop", -1.0), ("adam", -0.1)]
+)
 def test_float32_state_stays_float32(name: str, first: float) -> None:
     """First update for g = 1 (rmsprop: s = 1 − ρ = 0.01, so −α / √0.01 = −1)."""
     assert set(OPTIMIZERS) == {"sgd", "momentum", "rmsprop", "adam"}

@@ -1,0 +1,189 @@
+"""``activation_plot``: the distribution of every layer's activations a^[l], live.
+
+Small multiples, one histogram per layer (``LayerStats.activation_hist``: fixed bins over the
+activation's range — [0, 1] for sigmoid, [−1, 1] for tanh, a sticky ±R for unbounded ones — over a
+fixed sample of the training set). Bars where g′ ≈ 0 are coloured as a warning: the end bins of
+sigmoid/tanh (saturated) and the bin at 0 of ReLU (inactive). Each panel prints the mean, the
+standard deviation and the share of saturated or dead units (MATH.md definitions, on the last
+batch), red when above the health threshold.
+
+Items are created once per layer count and updated with ``setOpts``; ``clear()`` rebuilds.
+
+Standalone: ``python -m playground.ui.inside.activation_plot [preset or file.json]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from playground.engine.names import RELU_FAMILY, SATURATING
+from playground.training import DEFAULT_THRESHOLDS, LayerStats, Snapshot
+from playground.ui.inside.common import (
+    ALARM,
+    FOREGROUND,
+    WARN,
+    StickyRange,
+    depth_colours,
+    graphics_widget,
+    grid_shape,
+    style_plot,
+)
+
+
+class _Panel:
+    """One layer's histogram: a plot, its bars and a caption."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], y0=0)
+        plot.addItem(self.bars)
+        self.ymax = StickyRange(0.98)
+        self.edges: np.ndarray | None = None
+        self.title = ""
+        self.last_ylim = 0.0
+
+
+class ActivationPlot(QWidget):
+    """Activation histograms per layer with mean, std and saturated/dead shares."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("activation_plot")
+        self.setWindowTitle("Activations per layer")
+        self.graphics = graphics_widget(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        self._panels: list[_Panel] = []
+        self._key: tuple = ()
+        self._layers: tuple[LayerStats, ...] = ()
+
+    # -- SnapshotView ------------------------------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        key = tuple((s.activation, s.units) for s in snapshot.layers)
+        if key != self._key:
+            self._rebuild(key)
+        self._layers = snapshot.layers
+        colours = depth_colours(len(snapshot.layers))
+        for panel, stats, colour in zip(self._panels, snapshot.layers, colours, strict=True):
+            self._update_panel(panel, stats, colour)
+
+    def clear(self) -> None:
+        self._layers = ()
+        self._rebuild(())
+
+    def export_target(self) -> object:
+        return self.graphics.ci
+
+    def table(self) -> tuple[list[str], list[list[object]]]:
+        """layer, activation, bin edges and count of every histogram bin."""
+        header = ["layer", "activation", "bin_low", "bin_high", "count"]
+        rows: list[list[object]] = []
+        for s in self._layers:
+            e, c = s.activation_hist.edges, s.activation_hist.counts
+            for i in range(len(c)):
+                rows.append([s.index, s.activation, float(e[i]), float(e[i + 1]), int(c[i])])
+        return header, rows
+
+    # -- internals ---------------------------------------------------------------------------
+    def _rebuild(self, key: tuple) -> None:
+        self.graphics.ci.clear()
+        self._panels = []
+        self._key = key
+        rows, cols = grid_shape(len(key))
+        for i in range(len(key)):
+            plot = self.graphics.ci.addPlot(row=i // cols, col=i % cols)
+            style_plot(plot, small=True)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideAxis("left")
+            plot.getViewBox().setDefaultPadding(0.0)
+            self._panels.append(_Panel(plot))
+        for c in range(cols):
+            self.graphics.ci.layout.setColumnStretchFactor(c, 1)
+
+    def _update_panel(self, panel: _Panel, s: LayerStats, colour) -> None:
+        counts = np.asarray(s.activation_hist.counts, dtype=float)
+        edges = np.asarray(s.activation_hist.edges, dtype=float)
+        total = counts.sum()
+        share = counts / total if total > 0 else counts
+        if panel.edges is None or panel.edges.shape != edges.shape or not np.array_equal(
+            panel.edges, edges
+        ):
+            panel.edges = edges.copy()
+            panel.plot.setXRange(edges[0], edges[-1], padding=0.02)
+        brushes = self._brushes(s, edges, colour)
+        panel.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=share, y0=0.0, brushes=brushes,
+                           pens=[pg.mkPen(None)] * len(share))
+        ylim = panel.ymax.update(float(share.max()) if share.size else 0.0)
+        if ylim > 0 and abs(ylim - panel.last_ylim) > 0.01 * ylim:
+            panel.plot.setYRange(0, ylim * 1.05, padding=0)
+            panel.last_ylim = ylim
+        title = self._title(s)
+        if title != panel.title:
+            panel.plot.setTitle(title, size="8pt", color=FOREGROUND)
+            panel.title = title
+
+    @staticmethod
+    def _brushes(s: LayerStats, edges: np.ndarray, colour) -> list:
+        """Depth colour, with the bins where g′ ≈ 0 in amber (saturated ends, ReLU's zero)."""
+        n = len(edges) - 1
+        normal = pg.mkBrush(colour)
+        warn = pg.mkBrush(WARN)
+        brushes = [normal] * n
+        if s.activation in SATURATING and n:
+            lo, hi = (0.01, 0.99) if s.activation == "sigmoid" else (-0.99, 0.99)
+            for i in range(n):
+                if edges[i + 1] <= lo + 1e-12 or edges[i] >= hi - 1e-12:
+                    brushes[i] = warn
+            brushes[0] = brushes[-1] = warn  # the end bins hold the values at the limits
+        elif s.activation in RELU_FAMILY and n:
+            i0 = int(np.searchsorted(edges, 0.0, side="right") - 1)
+            if 0 <= i0 < n:
+                brushes[i0] = warn
+        return brushes
+
+    @staticmethod
+    def caption(s: LayerStats) -> str:
+        """Plain text of a panel's statistics: mean, std and the saturated or dead share."""
+        text = f"mean {_fmt(s.activation_mean)} · std {_fmt(s.activation_std)}"
+        if s.activation in SATURATING and math.isfinite(s.saturated_fraction):
+            text += f" · saturated {s.saturated_fraction:.0%}"
+        elif s.activation in RELU_FAMILY and math.isfinite(s.dead_fraction):
+            text += f" · dead {s.dead_fraction:.0%}"
+        return text
+
+    @classmethod
+    def _title(cls, s: LayerStats) -> str:
+        """Two-line HTML title; the saturated/dead share in red above the health threshold."""
+        t = DEFAULT_THRESHOLDS
+        head = f"<b>layer {s.index}</b> · {s.activation} · {s.units} units"
+        stats = f"mean {_fmt(s.activation_mean)} · std {_fmt(s.activation_std)}"
+        share, limit, word = math.nan, math.inf, ""
+        if s.activation in SATURATING:
+            share, limit, word = s.saturated_fraction, t.saturated_fraction, "saturated"
+        elif s.activation in RELU_FAMILY:
+            share, limit, word = s.dead_fraction, t.dead_fraction, "dead"
+        if math.isfinite(share):
+            colour = ALARM if share > limit else FOREGROUND
+            stats += f" · <span style='color:{colour}'><b>{word} {share:.0%}</b></span>"
+        return f"{head}<br>{stats}"
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "—"
+    return f"{x:.2g}" if abs(x) < 1e-2 and x != 0 else f"{x:.2f}"
+
+
+def main() -> None:
+    from playground.ui.inside.standalone import run_standalone
+
+    run_standalone(ActivationPlot)
+
+
+if __name__ == "__main__":
+    main()

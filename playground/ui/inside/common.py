@@ -1,0 +1,213 @@
+"""Shared pieces of the inside views: depth colours, a 10^k axis, growable series buffers, styling.
+
+Log-scale plots here draw log10 of the data on a linear view box with ``PowerAxis`` ticks (10⁻⁶,
+10⁻³, …) instead of pyqtgraph's log mode: the views store log10 once per recorded row, so a frame
+costs no logarithms over the whole history, and bar charts (which pyqtgraph's log mode cannot
+draw) share the same axis.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+#: text and axis colour of the light plot theme
+FOREGROUND = "#303030"
+BACKGROUND = "w"
+#: log10 clamp of norms on log axes: zeros draw at 10⁻³⁰⁰ would wreck the range
+LOG_FLOOR = -30.0
+LOG_CEIL = 30.0
+#: the colour of alarms (highlights of layers named by the health verdict)
+ALARM = "#d62728"
+WARN = "#e08a00"
+
+_SUPERSCRIPT = str.maketrans("-0123456789.", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
+
+
+def power_label(k: float) -> str:
+    """10^k as text with a superscript exponent: -6 → "10⁻⁶"."""
+    if k == 0:
+        return "1"
+    if k == 1:
+        return "10"
+    return "10" + (f"{k:g}").translate(_SUPERSCRIPT)
+
+
+def depth_colours(n: int) -> list[QColor]:
+    """One colour per layer 1..n from a sequential map (viridis, dark = input side, light = output);
+    the map stops short of its pale yellow end so the last layer stays visible on white."""
+    cmap = pg.colormap.get("viridis")
+    if n <= 1:
+        return [cmap.map(0.0, mode="qcolor")]
+    return [cmap.map(0.85 * i / (n - 1), mode="qcolor") for i in range(n)]
+
+
+def diverging_lut(n: int = 256) -> np.ndarray:
+    """A blue–white–red lookup table (ColorCET D1) for values centred on 0."""
+    return pg.colormap.get("CET-D1").getLookupTable(0.0, 1.0, n)
+
+
+def safe_log10(values: np.ndarray) -> np.ndarray:
+    """log10 of norms for a log axis: zeros and tiny values clamp to ``LOG_FLOOR``, huge ones to
+    ``LOG_CEIL``; NaN and ±Inf become NaN (a gap in the curve)."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log10(np.where(v > 0, v, 0.0))
+    out = np.clip(out, LOG_FLOOR, LOG_CEIL)
+    out[~np.isfinite(v)] = np.nan
+    return out
+
+
+class PowerAxis(pg.AxisItem):
+    """An axis over log10 values that labels integer ticks as powers of ten (10⁻⁶, 10⁻³, 1, 10³)."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - Qt/pyqtgraph override
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal:
+            return []
+        span = maxVal - minVal
+        # major ticks every 1, 2, 3, 5 or 10 decades so labels do not crowd
+        n_max = max(2, int(size / 28))
+        step = next((s for s in (1, 2, 3, 5, 10, 20, 50) if span / s <= n_max), 100)
+        start = math.ceil(minVal / step) * step
+        major = list(np.arange(start, maxVal + 1e-9, step))
+        minor: list[float] = []
+        if step == 1 and span <= 4:  # 2× and 5× within each decade
+            base = math.floor(minVal)
+            for k in range(base, math.ceil(maxVal) + 1):
+                for m in (2, 5):
+                    v = k + math.log10(m)
+                    if minVal <= v <= maxVal:
+                        minor.append(v)
+        return [(step, major), (0.5, minor)] if minor else [(step, major)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - Qt/pyqtgraph override
+        out = []
+        for v in values:
+            r = round(v)
+            if abs(v - r) < 1e-6:
+                out.append(power_label(r))
+            else:
+                out.append(f"{10 ** v:.0e}".replace("e-0", "e-").replace("e+0", "e"))
+        return out
+
+
+def style_plot(plot: pg.PlotItem, *, small: bool = False) -> None:
+    """Dark axes and text on the light background; smaller fonts for small multiples."""
+    for name in ("left", "bottom", "right", "top"):
+        ax = plot.getAxis(name)
+        ax.setPen(pg.mkPen(FOREGROUND, width=1))
+        ax.setTextPen(pg.mkPen(FOREGROUND))
+        if small:
+            font = ax.font() if hasattr(ax, "font") else None
+            if font is not None:
+                font.setPointSize(7)
+                ax.setStyle(tickFont=font)
+    plot.titleLabel.opts["color"] = FOREGROUND
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+
+
+def graphics_widget(parent=None) -> pg.GraphicsLayoutWidget:
+    """A light GraphicsLayoutWidget (no OpenGL) for a view."""
+    w = pg.GraphicsLayoutWidget(parent)
+    w.setBackground(BACKGROUND)
+    w.ci.setContentsMargins(4, 4, 4, 4)
+    w.ci.setSpacing(6)
+    return w
+
+
+def grid_shape(n: int, max_cols: int = 5) -> tuple[int, int]:
+    """(rows, cols) of a small-multiples grid for n panels, wider than tall."""
+    if n <= 0:
+        return 0, 0
+    cols = min(n, max_cols, max(1, math.ceil(math.sqrt(n * 1.6))))
+    return math.ceil(n / cols), cols
+
+
+class StickyRange:
+    """A range maximum that grows at once and shrinks slowly (no flicker): each update either
+    takes the new peak (if larger) or decays toward it by ``decay`` per call."""
+
+    def __init__(self, decay: float = 0.97) -> None:
+        self.decay = decay
+        self.value = 0.0
+
+    def update(self, peak: float) -> float:
+        if not math.isfinite(peak) or peak <= 0:
+            return self.value
+        if peak >= self.value:
+            self.value = peak
+        else:
+            self.value = max(peak, self.value * self.decay)
+        return self.value
+
+    def reset(self) -> None:
+        self.value = 0.0
+
+
+class SeriesBuffer:
+    """Rows (step, values[c]) appended over a run: preallocated, grown by doubling, bounded.
+
+    When ``max_points`` rows are held, the older half is thinned to every other row, so the
+    newest rows stay at full resolution and a long run keeps a bounded, ever coarser past.
+    ``x`` and ``y`` are views of the filled part (valid until the next ``append``).
+    """
+
+    def __init__(self, columns: int, max_points: int = 200_000, capacity: int = 1024) -> None:
+        self.columns = columns
+        self.max_points = max(8, max_points)
+        self._x = np.empty(min(capacity, self.max_points), dtype=np.int64)
+        self._y = np.empty((self._x.shape[0], columns))
+        self.n = 0
+        self.thinned = 0  # how many times the past was thinned
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self.n]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._y[: self.n]
+
+    def append(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Append k rows: ``x`` (k,), ``y`` (k, columns)."""
+        x = np.asarray(x)
+        y = np.asarray(y, dtype=float).reshape(len(x), self.columns)
+        k = len(x)
+        if k == 0:
+            return
+        if k > self.max_points // 2:  # a huge batch: keep its newest part
+            x, y, k = x[-(self.max_points // 2) :], y[-(self.max_points // 2) :], self.max_points // 2
+        while self.n + k > self.max_points:
+            self._thin()
+        if self.n + k > self._x.shape[0]:
+            cap = min(self.max_points, max(2 * self._x.shape[0], self.n + k))
+            nx = np.empty(cap, dtype=np.int64)
+            ny = np.empty((cap, self.columns))
+            nx[: self.n] = self._x[: self.n]
+            ny[: self.n] = self._y[: self.n]
+            self._x, self._y = nx, ny
+        self._x[self.n : self.n + k] = x
+        self._y[self.n : self.n + k] = y
+        self.n += k
+
+    def _thin(self) -> None:
+        half = self.n // 2
+        keep = np.r_[np.arange(0, half, 2), np.arange(half, self.n)]
+        m = len(keep)
+        nx = np.empty_like(self._x)
+        ny = np.empty_like(self._y)
+        nx[:m] = self._x[keep]
+        ny[:m] = self._y[keep]
+        self._x, self._y, self.n = nx, ny, m
+        self.thinned += 1
+
+    def clear(self) -> None:
+        self.n = 0
+        self.thinned = 0
