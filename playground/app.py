@@ -6,9 +6,9 @@ import sys
 
 from playground.blas import configure_environment
 
-USAGE = """usage: playground [FILE.json]                 open the window (on FILE or the default experiment)
+USAGE = """usage: playground [FILE.json]     open the window (on FILE or the default experiment)
        playground train FILE.json [--epochs N] [--out DIR] [--quiet] [--plots]
-       playground export FILE --format npz|json|onnx|torch --out PATH
+       playground export FILE --format npz|json|onnx|torch [--precision float32|float64] --out PATH
 """
 
 

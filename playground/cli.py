@@ -21,9 +21,9 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 as we do; keep its one line
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"playground: error: {message}\n")
+    def error(self, message: str) -> None:
+        """Exit 2 with one line on stderr (DESIGN.md), pointing at the help instead of the usage."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,16 +31,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train an experiment file headless")
     t.add_argument("file", help="experiment JSON")
-    t.add_argument("--epochs", type=int, help="epochs to train (default: until the file's "
-                   "training.epochs is reached)")
+    t.add_argument(
+        "--epochs",
+        type=int,
+        help="epochs to train (default: until the file's training.epochs is reached)",
+    )
     t.add_argument("--out", help="output folder (default: FILE-run/ in the current directory)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
-    t.add_argument("--plots", action="store_true", help="also render the plot files (PNG, SVG, "
-                   "CSV) into OUT/plots, offscreen")
+    t.add_argument(
+        "--plots",
+        action="store_true",
+        help="also render the plot files (PNG, SVG, CSV) into OUT/plots, offscreen",
+    )
     e = sub.add_parser("export", help="export an experiment's weights or model")
-    e.add_argument("file", help="experiment JSON (with weights) or weights.npz")
+    e.add_argument(
+        "file",
+        help="experiment JSON (its weights, or the initial ones when null), "
+        "weights.npz or JSON weights",
+    )
     e.add_argument("--format", required=True, choices=["npz", "json", "onnx", "torch"])
-    e.add_argument("--out", required=True, help="output file")
+    e.add_argument("--out", required=True, help="output file (torch: OUT.py and OUT.npz beside it)")
+    e.add_argument(
+        "--precision",
+        choices=["float32", "float64"],
+        default="float32",
+        help="number type of the ONNX / PyTorch model (default: float32)",
+    )
     return p
 
 
@@ -79,8 +95,10 @@ def _progress_line(tr, target_epochs: int, started: float) -> str:
     metric = "rmse" if tr.problem == "regression" else "acc"
     mtxt = (f"{tm:.4f}" if metric == "rmse" else f"{tm:.1%}") if not math.isnan(tm) else "—"
     rate = tr.step_count / max(time.perf_counter() - started, 1e-9)
-    return (f"epoch {done}/{target_epochs} [{bar}] loss {tl:.4f} test {sl:.4f} "
-            f"{metric} {mtxt} · {rate:,.0f} steps/s")
+    return (
+        f"epoch {done}/{target_epochs} [{bar}] loss {tl:.4f} test {sl:.4f} "
+        f"{metric} {mtxt} · {rate:,.0f} steps/s"
+    )
 
 
 def train(args: argparse.Namespace) -> int:
@@ -97,7 +115,9 @@ def train(args: argparse.Namespace) -> int:
         tr = Trainer(exp, ds, grid_size=0)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    epochs = args.epochs if args.epochs is not None else max(0, exp["training"]["epochs"] - tr.epoch)
+    epochs = (
+        args.epochs if args.epochs is not None else max(0, exp["training"]["epochs"] - tr.epoch)
+    )
     target = tr.epoch + epochs
     out = Path(args.out) if args.out else Path.cwd() / f"{Path(args.file).stem}-run"
     try:
@@ -115,8 +135,12 @@ def train(args: argparse.Namespace) -> int:
         if trainer.epoch_rows:
             r = trainer.epoch_rows[-1]
             name = "rmse" if trainer.problem == "regression" else "accuracy"
-            trainer.last_eval = (r["train_loss"], r["test_loss"], r[f"train_{name}"],
-                                 r[f"test_{name}"])
+            trainer.last_eval = (
+                r["train_loss"],
+                r["test_loss"],
+                r[f"train_{name}"],
+                r[f"test_{name}"],
+            )
         line = _progress_line(trainer, target, started)
         now = time.perf_counter()
         if tty:
@@ -151,8 +175,8 @@ def export(args: argparse.Namespace) -> int:
     from playground.io.export import ExportError, export_model
 
     try:
-        export_model(args.file, args.format, args.out)
+        written = export_model(args.file, args.format, args.out, precision=args.precision)
     except ExportError as exc:
         raise CliError(str(exc)) from None
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {', '.join(str(path) for path in written)}", file=sys.stderr)
     return EXIT_OK

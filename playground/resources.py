@@ -1,6 +1,7 @@
 """Locate the bundled resources (presets, data, icons).
 
-In a source checkout (or an editable install) they live in the repository's top-level ``resources/``;
+In a source checkout (or an editable install) they live in the repository's top-level
+``resources/``;
 a wheel install maps that folder to the ``playground._resources`` package.
 """
 

@@ -35,14 +35,36 @@ from playground.data import Dataset  # noqa: E402
 from playground.training import Trainer  # noqa: E402
 
 WORKLOADS = {
-    "W1": dict(sizes=[2, 8, 8, 1], hidden="tanh", out="linear", loss="mse", m=500, batch=10,
-               lr=0.03),
-    "W2": dict(sizes=[2] + [16] * 10 + [1], hidden="sigmoid", out="sigmoid", loss="bce", m=1000,
-               batch=32, lr=0.1),
-    "W3": dict(sizes=[64, 256, 128, 10], hidden="relu", out="softmax", loss="cce", m=10_000,
-               batch=128, lr=0.05),
-    "W4": dict(sizes=[784, 512, 256, 10], hidden="relu", out="softmax", loss="cce", m=10_000,
-               batch=256, lr=0.05),
+    "W1": dict(
+        sizes=[2, 8, 8, 1], hidden="tanh", out="linear", loss="mse", m=500, batch=10, lr=0.03
+    ),
+    "W2": dict(
+        sizes=[2] + [16] * 10 + [1],
+        hidden="sigmoid",
+        out="sigmoid",
+        loss="bce",
+        m=1000,
+        batch=32,
+        lr=0.1,
+    ),
+    "W3": dict(
+        sizes=[64, 256, 128, 10],
+        hidden="relu",
+        out="softmax",
+        loss="cce",
+        m=10_000,
+        batch=128,
+        lr=0.05,
+    ),
+    "W4": dict(
+        sizes=[784, 512, 256, 10],
+        hidden="relu",
+        out="softmax",
+        loss="cce",
+        m=10_000,
+        batch=256,
+        lr=0.05,
+    ),
 }
 
 
@@ -60,8 +82,16 @@ def make_data(w: dict, seed: int = 0) -> Dataset:
         Y = np.sin(X[:, :1]) * np.cos(X[:, 1:2])
         problem = "regression"
     test = max(1, w["m"] // 5)
-    return Dataset(X, Y, X[:test], Y[:test], problem, tuple(f"x{i}" for i in range(n0)),
-                   tuple(f"y{i}" for i in range(k)), name="bench")
+    return Dataset(
+        X,
+        Y,
+        X[:test],
+        Y[:test],
+        problem,
+        tuple(f"x{i}" for i in range(n0)),
+        tuple(f"y{i}" for i in range(k)),
+        name="bench",
+    )
 
 
 def experiment(w: dict) -> dict:
@@ -69,19 +99,30 @@ def experiment(w: dict) -> dict:
     layers.append({"units": w["sizes"][-1], "activation": w["out"]})
     init = "he_uniform" if w["hidden"] == "relu" else "xavier_uniform"
     return {
-        "format": "playground-experiment", "version": 1,
+        "format": "playground-experiment",
+        "version": 1,
         "data": {"dataset": "csv"},
-        "model": {"inputs": w["sizes"][0], "layers": layers, "loss": w["loss"],
-                  "init": {"scheme": init}, "seed": 0},
-        "training": {"optimizer": {"name": "sgd", "learning_rate": w["lr"]},
-                     "batch_size": w["batch"], "epochs": 1, "regularization": {"kind": "none"}},
+        "model": {
+            "inputs": w["sizes"][0],
+            "layers": layers,
+            "loss": w["loss"],
+            "init": {"scheme": init},
+            "seed": 0,
+        },
+        "training": {
+            "optimizer": {"name": "sgd", "learning_rate": w["lr"]},
+            "batch_size": w["batch"],
+            "epochs": 1,
+            "regularization": {"kind": "none"},
+        },
         "weights": None,
     }
 
 
 def run_playground(w: dict, ds: Dataset, seconds: float, live: bool, dtype) -> float:
-    tr = Trainer(experiment(w), ds, dtype=dtype, stride=None if live else 10**9,
-                 grid_size=64 if live else 0)
+    tr = Trainer(
+        experiment(w), ds, dtype=dtype, stride=None if live else 10**9, grid_size=64 if live else 0
+    )
     tr.train_steps(20)
     n, t0 = 0, time.perf_counter()
     next_snap = t0 + 1 / 30
@@ -117,6 +158,7 @@ def run_torch(w: dict, ds: Dataset, seconds: float, dtype) -> float:
     X = torch.from_numpy(ds.x_train.astype(dtype))
     Y = torch.from_numpy(ds.y_train.astype(dtype))
     if w["loss"] == "mse":
+
         def loss_fn(out, y):
             return nn.functional.mse_loss(out, y, reduction="sum") / (2 * len(y))
     elif w["loss"] == "bce":
@@ -155,10 +197,14 @@ def main() -> None:
     except ImportError:
         have_torch = False
         torch_info = "PyTorch not installed"
-    print(f"numpy {np.__version__}, BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}, "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}; {torch_info}")
+    print(
+        f"numpy {np.__version__}, BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}, "
+        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}; {torch_info}"
+    )
     print(f"median of {args.rounds} rounds × {args.seconds:g} s, steps/s\n")
-    header = f"{'':10} {'bare':>10} {'live':>10} {'torch':>10} {'live/torch':>11} {'bare/torch':>11}"
+    header = (
+        f"{'':10} {'bare':>10} {'live':>10} {'torch':>10} {'live/torch':>11} {'bare/torch':>11}"
+    )
     print(header)
     cases = [(name, np.float64) for name in args.workloads.split(",")]
     if args.float32:
@@ -174,9 +220,11 @@ def main() -> None:
                 res["torch"].append(run_torch(w, ds, args.seconds, dtype))
         med = {k: statistics.median(v) if v else float("nan") for k, v in res.items()}
         label = name + ("" if dtype == np.float64 else " f32")
-        print(f"{label:10} {med['bare']:>10,.0f} {med['live']:>10,.0f} {med['torch']:>10,.0f} "
-              f"{med['live'] / med['torch']:>10.2f}× {med['bare'] / med['torch']:>10.2f}×",
-              flush=True)
+        print(
+            f"{label:10} {med['bare']:>10,.0f} {med['live']:>10,.0f} {med['torch']:>10,.0f} "
+            f"{med['live'] / med['torch']:>10.2f}× {med['bare'] / med['torch']:>10.2f}×",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

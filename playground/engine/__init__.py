@@ -14,6 +14,17 @@ from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.engine.stepper import Stepper
 
 __all__ = [
-    "Activation", "Gradients", "Loss", "Network", "Optimizer", "Stepper", "Trace",
-    "get_activation", "get_loss", "init_params", "init_weights", "make_optimizer", "pairing_note",
+    "Activation",
+    "Gradients",
+    "Loss",
+    "Network",
+    "Optimizer",
+    "Stepper",
+    "Trace",
+    "get_activation",
+    "get_loss",
+    "init_params",
+    "init_weights",
+    "make_optimizer",
+    "pairing_note",
 ]

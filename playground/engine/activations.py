@@ -300,7 +300,18 @@ class Softmax(Activation):
 _CLASSES: dict[str, type[Activation]] = {
     cls.name: cls
     for cls in (
-        Step, Linear, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, GELU, Swish, Sine, Softmax
+        Step,
+        Linear,
+        Sigmoid,
+        Tanh,
+        ReLU,
+        LeakyReLU,
+        ELU,
+        Softplus,
+        GELU,
+        Swish,
+        Sine,
+        Softmax,
     )
 }
 assert set(_CLASSES) == set(ACTIVATIONS), "names.ACTIVATIONS and the classes disagree"

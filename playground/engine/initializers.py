@@ -4,7 +4,8 @@ For W^[l] of shape n^[l] × n^[l-1], fan_in = n^[l-1] and fan_out = n^[l] (PyTor
 
 * ``zeros``: 0;  ``normal``: N(0, std²);  ``uniform``: U(−limit, limit);
 * ``xavier_normal``: N(0, 2/(fan_in + fan_out));  ``xavier_uniform``: U(±√(6/(fan_in + fan_out)));
-* ``he_normal``: N(0, 2/fan_in);  ``he_uniform``: U(±√(6/fan_in));  ``lecun_normal``: N(0, 1/fan_in).
+* ``he_normal``: N(0, 2/fan_in);  ``he_uniform``: U(±√(6/fan_in));
+* ``lecun_normal``: N(0, 1/fan_in).
 
 ``scale`` multiplies the drawn weights (for vanishing/exploding demos); biases start at ``bias``.
 """
@@ -73,9 +74,14 @@ def init_params(
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         Ws.append(
             init_weights(
-                scheme, n_out, n_in, rng,
-                scale=float(init.get("scale", 1.0)), std=init.get("std"),
-                limit=init.get("limit"), dtype=dtype,
+                scheme,
+                n_out,
+                n_in,
+                rng,
+                scale=float(init.get("scale", 1.0)),
+                std=init.get("std"),
+                limit=init.get("limit"),
+                dtype=dtype,
             )
         )
         bs.append(np.full(n_out, float(init.get("bias", 0.0)), dtype=dtype))

@@ -43,8 +43,13 @@ class Loss:
         """True when δ^[L] has the closed form ŷ − y for this output activation."""
         return False
 
-    def per_example(self, Y: np.ndarray, A: np.ndarray, Z: np.ndarray | None = None,
-                    activation: Activation | None = None) -> np.ndarray:
+    def per_example(
+        self,
+        Y: np.ndarray,
+        A: np.ndarray,
+        Z: np.ndarray | None = None,
+        activation: Activation | None = None,
+    ) -> np.ndarray:
         """L_i for every row (shape (m,)); Z and the activation allow computing from logits."""
         raise NotImplementedError
 
@@ -56,8 +61,15 @@ class Loss:
         """J = (1/m) Σ_i L_i."""
         return float(np.mean(self.per_example(Y, A, Z, activation))) if len(Y) else float("nan")
 
-    def delta_into(self, D: np.ndarray, Y: np.ndarray, Z: np.ndarray, A: np.ndarray,
-                   activation: Activation, T: np.ndarray) -> None:
+    def delta_into(
+        self,
+        D: np.ndarray,
+        Y: np.ndarray,
+        Z: np.ndarray,
+        A: np.ndarray,
+        activation: Activation,
+        T: np.ndarray,
+    ) -> None:
         """D ← δ^[L] = ∂L/∂z^[L] per example (T: scratch of D's shape)."""
         if self.fuses_with(activation):
             np.subtract(A, Y, D)
@@ -156,13 +168,16 @@ def get_loss(name: str) -> Loss:
 
 
 def pairing_note(loss: str, output_activation: str) -> str | None:
-    """A short note for a questionable output/loss pairing (allowed, but worth saying), else None."""
+    """A short note for a questionable output/loss pairing (allowed, worth saying), else None."""
     if loss == "cce" and output_activation != "softmax":
         return "Cross-entropy expects a softmax output; other outputs are clipped to stay > 0."
     if loss == "bce" and output_activation not in ("sigmoid",):
         return "Binary cross-entropy expects sigmoid outputs in (0, 1); others are clipped."
     if loss == "mse" and output_activation == "softmax":
-        return "Softmax with squared error trains slowly (the Jacobian shrinks the error); CCE fits it."
+        return (
+            "Softmax with squared error trains slowly (the Jacobian shrinks the error); "
+            "CCE fits it."
+        )
     if loss == "mse" and output_activation in ("sigmoid", "tanh"):
         return f"A {output_activation} output with squared error learns slowly when it saturates."
     if output_activation == "step":

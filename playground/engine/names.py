@@ -29,7 +29,8 @@ LOSSES: dict[str, str] = {
     "cce": "Categorical cross-entropy",
 }
 
-#: init scheme → (label, {parameter: default}); every scheme also takes "scale" (1.0) and "bias" (0.0)
+#: init scheme → (label, {parameter: default}); every scheme also takes "scale" (1.0) and
+#: "bias" (0.0)
 INITS: dict[str, tuple[str, dict[str, float]]] = {
     "zeros": ("Zeros", {}),
     "normal": ("Normal N(0, σ²)", {"std": 1.0}),

@@ -72,7 +72,9 @@ class Network:
         if any(int(n) < 1 for n in sizes):
             raise ValueError(f"every layer needs at least one unit, got sizes {sizes}")
         if any(a.name == "softmax" for a in activations[:-1]):
-            raise ValueError("softmax couples a layer's units and is only allowed on the output layer")
+            raise ValueError(
+                "softmax couples a layer's units and is only allowed on the output layer"
+            )
         self.sizes = [int(n) for n in sizes]
         self.activations = list(activations)
         self.loss = loss
@@ -122,7 +124,9 @@ class Network:
         """Per-layer blocks [W^[l] | b^[l]] (n^[l] × (n^[l-1] + 1)) of a vector laid out like θ."""
         return [
             flat[sl].reshape(n_out, n_in + 1)
-            for sl, n_in, n_out in zip(self.block_slices, self.sizes[:-1], self.sizes[1:], strict=True)
+            for sl, n_in, n_out in zip(
+                self.block_slices, self.sizes[:-1], self.sizes[1:], strict=True
+            )
         ]
 
     def views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -155,8 +159,13 @@ class Network:
 
     def copy(self) -> Network:
         """An independent network with the same architecture and parameters."""
-        net = Network(self.sizes, self.activations, self.loss, dtype=self.dtype,
-                      regularization={"kind": self.reg_kind, "rate": self.reg_rate})
+        net = Network(
+            self.sizes,
+            self.activations,
+            self.loss,
+            dtype=self.dtype,
+            regularization={"kind": self.reg_kind, "rate": self.reg_rate},
+        )
         net.params[...] = self.params
         return net
 
@@ -194,7 +203,8 @@ class Network:
         """Backpropagation (eq. 164, 172, 182, 188) for the batch in ``trace`` with targets Y.
 
         δ^[L] from the loss (ŷ − y for sigmoid + bce and softmax + cce); for l < L
-        δ^[l] = (δ^[l+1] W^[l+1]) ⊙ g^[l]'(Z^[l]) (rows are examples); dW^[l] = (1/m) Δ^[l]ᵀ A^[l-1],
+        δ^[l] = (δ^[l+1] W^[l+1]) ⊙ g^[l]'(Z^[l]) (rows are examples);
+        dW^[l] = (1/m) Δ^[l]ᵀ A^[l-1],
         db^[l] = mean of Δ^[l] over the batch; plus λ·sign(W) (L1) or λ·W (L2).
         """
         Y = np.asarray(Y, dtype=self.dtype)
@@ -221,7 +231,7 @@ class Network:
         return Gradients(loss + self.regularization_loss(), deltas, dW, db, flat)
 
     def regularization_loss(self) -> float:
-        """λ Σ|w| (L1) or (λ/2) Σ w² (L2) over all weights (not biases); 0 without regularization."""
+        """λ Σ|w| (L1) or (λ/2) Σ w² (L2) over all weights (not biases); 0 when unregularized."""
         if self.reg_kind == "none" or self.reg_rate == 0.0:
             return 0.0
         w = self.params[self.weight_mask == 1.0]
@@ -230,7 +240,7 @@ class Network:
         return 0.5 * self.reg_rate * float(np.dot(w, w))
 
     def add_regularization_gradient(self, g: np.ndarray, tmp: np.ndarray) -> None:
-        """g += λ·sign(W) (L1, 0 at W = 0) or λ·W (L2) on the weight entries of the flat gradient."""
+        """g += λ·sign(W) (L1, 0 at W = 0) or λ·W (L2) on the weight entries of flat gradient g."""
         if self.reg_kind == "none" or self.reg_rate == 0.0:
             return
         if self.reg_kind == "l1":

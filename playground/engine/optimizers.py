@@ -27,8 +27,13 @@ class Optimizer:
     name = ""
     slot_names: tuple[str, ...] = ()
 
-    def __init__(self, size: int, dtype=np.float64, learning_rate: float = DEFAULT_LEARNING_RATE,
-                 **hyper: float | bool) -> None:
+    def __init__(
+        self,
+        size: int,
+        dtype=np.float64,
+        learning_rate: float = DEFAULT_LEARNING_RATE,
+        **hyper: float | bool,
+    ) -> None:
         self.learning_rate = float(learning_rate)
         defaults = OPTIMIZERS[self.name][1]
         unknown = set(hyper) - set(defaults)
@@ -59,7 +64,9 @@ class Optimizer:
             )
         for k, v in slots.items():
             if v.shape != self.slots[k].shape:
-                raise ValueError(f"optimizer slot {k!r}: expected {self.slots[k].shape}, got {v.shape}")
+                raise ValueError(
+                    f"optimizer slot {k!r}: expected {self.slots[k].shape}, got {v.shape}"
+                )
             self.slots[k][...] = v
         self.t = int(t)
 

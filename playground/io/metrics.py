@@ -16,8 +16,9 @@ from playground.io.atomic import atomic_write_text
 
 def metrics_header(problem: str, n_layers: int) -> list[str]:
     metric = "rmse" if problem == "regression" else "accuracy"
-    return (["epoch", "step", "train_loss", "test_loss", f"train_{metric}", f"test_{metric}"]
-            + [f"grad_norm_{l}" for l in range(1, n_layers + 1)])
+    return ["epoch", "step", "train_loss", "test_loss", f"train_{metric}", f"test_{metric}"] + [
+        f"grad_norm_{l}" for l in range(1, n_layers + 1)
+    ]
 
 
 def metrics_csv_text(rows: Sequence[dict], problem: str, n_layers: int) -> str:
@@ -31,8 +32,9 @@ def metrics_csv_text(rows: Sequence[dict], problem: str, n_layers: int) -> str:
     return buf.getvalue()
 
 
-def write_metrics_csv(path: str | os.PathLike[str], rows: Sequence[dict], problem: str,
-                      n_layers: int) -> None:
+def write_metrics_csv(
+    path: str | os.PathLike[str], rows: Sequence[dict], problem: str, n_layers: int
+) -> None:
     atomic_write_text(path, metrics_csv_text(rows, problem, n_layers))
 
 

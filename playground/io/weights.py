@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,9 +19,24 @@ from playground.io.atomic import atomic_path
 from playground.io.experiment import experiment_to_json
 from playground.io.schema import ExperimentError, validate_experiment
 
+#: what reading a damaged or foreign .npz can raise (a truncated file is not a zip: BadZipFile)
+_READ_ERRORS = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    RecursionError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
-def save_weights_npz(path: str | os.PathLike[str], weights: Sequence[np.ndarray],
-                     biases: Sequence[np.ndarray], experiment: Mapping[str, Any]) -> None:
+
+def save_weights_npz(
+    path: str | os.PathLike[str],
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    experiment: Mapping[str, Any],
+) -> None:
     """Write ``W1..WL``, ``b1..bL`` and ``experiment`` atomically (nothing half-written)."""
     arrays: dict[str, np.ndarray] = {}
     for l, (W, b) in enumerate(zip(weights, biases, strict=True), start=1):
@@ -30,26 +47,57 @@ def save_weights_npz(path: str | os.PathLike[str], weights: Sequence[np.ndarray]
         np.savez(fh, **arrays)
 
 
-def load_weights_npz(path: str | os.PathLike[str]) -> tuple[list[np.ndarray], list[np.ndarray], dict]:
+def load_weights_npz(
+    path: str | os.PathLike[str],
+) -> tuple[list[np.ndarray], list[np.ndarray], dict]:
     """Read a ``weights.npz``: (weights, biases, experiment with those weights inline).
 
-    Raises ``ExperimentError`` naming the file for anything that is not such a file.
+    Raises ``ExperimentError`` naming the file for anything that is not such a file (missing,
+    truncated or not a zip, missing arrays, an ``experiment`` that is not a valid experiment, or
+    arrays whose shapes disagree with it).
     """
     name = os.fspath(path)
     try:
-        with np.load(name, allow_pickle=False) as z:
-            files = set(z.files)
-            L = sum(1 for f in files if f.startswith("W") and f[1:].isdigit())
-            missing = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k not in files]
-            if L == 0 or missing or "experiment" not in files:
-                raise ExperimentError("", "not a Playground weights file (needs W1.., b1.. and "
-                                      "experiment)", file=name)
-            Ws = [z[f"W{l}"] for l in range(1, L + 1)]
-            bs = [z[f"b{l}"] for l in range(1, L + 1)]
-            exp = json.loads(str(z["experiment"]))
-    except (OSError, ValueError, json.JSONDecodeError) as exc:
-        if isinstance(exc, ExperimentError):
-            raise
-        raise ExperimentError("", f"cannot read weights: {exc}", file=name) from exc
+        # open the file here: np.load leaks its own handle when the zip turns out to be damaged
+        with open(name, "rb") as fh:
+            z = np.load(fh, allow_pickle=False)
+            if not isinstance(z, np.lib.npyio.NpzFile):  # a .npy array or a pickle
+                raise ExperimentError(
+                    "",
+                    "not a Playground weights file (a single array, not a .npz archive)",
+                    file=name,
+                )
+            with z:
+                Ws, bs, exp = _read_arrays(z, name)
+    except ExperimentError:
+        raise
+    except _READ_ERRORS as exc:
+        if isinstance(exc, zipfile.BadZipFile | EOFError):
+            reason = "not a .npz (zip) file, or a truncated one"
+        elif isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        else:
+            reason = str(exc) or type(exc).__name__
+        raise ExperimentError("", f"cannot read weights: {reason}", file=name) from None
+    if not isinstance(exp, dict):
+        raise ExperimentError(
+            "", "cannot read weights: its 'experiment' is not a JSON object", file=name
+        )
     exp["weights"] = [{"W": W.tolist(), "b": b.tolist()} for W, b in zip(Ws, bs, strict=True)]
-    return Ws, bs, validate_experiment(exp)
+    try:
+        return Ws, bs, validate_experiment(exp)
+    except ExperimentError as exc:
+        raise exc.in_file(name) from None
+
+
+def _read_arrays(z: np.lib.npyio.NpzFile, name: str) -> tuple[list, list, object]:
+    files = set(z.files)
+    L = sum(1 for f in files if f.startswith("W") and f[1:].isdigit())
+    missing = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k not in files]
+    if L == 0 or missing or "experiment" not in files:
+        raise ExperimentError(
+            "", "not a Playground weights file (needs W1.., b1.. and experiment)", file=name
+        )
+    Ws = [z[f"W{l}"] for l in range(1, L + 1)]
+    bs = [z[f"b{l}"] for l in range(1, L + 1)]
+    return Ws, bs, json.loads(str(z["experiment"]))

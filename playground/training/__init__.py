@@ -18,6 +18,16 @@ from playground.training.snapshot import (
 from playground.training.trainer import Diverged, Trainer
 
 __all__ = [
-    "DEFAULT_THRESHOLDS", "Diverged", "Divergence", "Evals", "Health", "Histogram", "History",
-    "LayerStats", "Snapshot", "Thresholds", "Trainer", "assess",
+    "DEFAULT_THRESHOLDS",
+    "Diverged",
+    "Divergence",
+    "Evals",
+    "Health",
+    "Histogram",
+    "History",
+    "LayerStats",
+    "Snapshot",
+    "Thresholds",
+    "Trainer",
+    "assess",
 ]

@@ -53,7 +53,8 @@ class TrainingSession:
     """Owns a worker thread that trains ``trainer`` while playing.
 
     * ``play()``, ``pause()``, ``step(n)``: control; ``call(fn)``: run ``fn(trainer)`` in the worker
-      between steps (live hyperparameter changes); ``replace(trainer)``: swap in a new trainer (reset).
+      between steps (live hyperparameter changes); ``replace(trainer)``: swap in a new trainer
+      (reset).
     * Snapshots are published to ``mailbox`` at most ``publish_hz`` times a second while playing,
       and at once on pause, step, end of the epoch budget, divergence and replace.
     * ``stop()`` ends the thread and waits for it.
@@ -193,8 +194,18 @@ class TrainingSession:
         tr = self.trainer
         t0 = time.perf_counter()
         rate = self.max_steps_per_second
-        if rate > 0:
-            n = max(1, int(rate * 0.02))  # 20 ms worth at the allowed rate
+        # never step past the epoch budget (a chunk may span several epochs)
+        left = (
+            math.inf
+            if not self.epochs
+            else 0
+            if tr.epoch >= self.epochs
+            else tr.steps_left_in_epoch + (self.epochs - tr.epoch - 1) * tr.batches_per_epoch
+        )
+        if left == 0:
+            pass  # the budget is used up: "end" is published below
+        elif rate > 0:
+            n = int(min(max(1, int(rate * 0.02)), left))  # 20 ms worth at the allowed rate
             self._train(n)
             pause = n / rate - (time.perf_counter() - t0)
             if pause > 0:
@@ -203,7 +214,7 @@ class TrainingSession:
                 except queue.Empty:
                     pass
         else:
-            self._train(self._chunk)
+            self._train(int(min(self._chunk, left)))
             dt = time.perf_counter() - t0
             # aim for ≈ 5 ms chunks so commands are handled quickly
             if dt < 0.0025:
@@ -221,10 +232,15 @@ class TrainingSession:
             self._publish("tick")
 
 
-def run_headless(trainer: Trainer, epochs: int, progress: Callable[[Trainer], None] | None = None,
-                 progress_interval: float = 0.1) -> Diverged | None:
+def run_headless(
+    trainer: Trainer,
+    epochs: int,
+    progress: Callable[[Trainer], None] | None = None,
+    progress_interval: float = 0.1,
+) -> Diverged | None:
     """Train ``epochs`` more epochs in this thread, with epoch metrics; returns the divergence (or
-    None). ``progress(trainer)`` is called at most every ``progress_interval`` seconds and at the end."""
+    None). ``progress(trainer)`` is called at most every ``progress_interval`` seconds and at the
+    end."""
     target = trainer.epoch + epochs
     last = -math.inf
     try:

@@ -57,8 +57,10 @@ class History:
     def concat(self, other: History) -> History:
         """This history followed by ``other``."""
         return History(
-            **{f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
-               for f in fields(self)}
+            **{
+                f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
+                for f in fields(self)
+            }
         )
 
 
@@ -83,8 +85,10 @@ class Evals:
 
     def concat(self, other: Evals) -> Evals:
         return Evals(
-            **{f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
-               for f in fields(self)}
+            **{
+                f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
+                for f in fields(self)
+            }
         )
 
 
@@ -148,10 +152,18 @@ class Divergence:
     quantity: str  # "z", "a", "delta", "gradient", "weights", "loss"
 
     def message(self) -> str:
-        name = {"z": "net input z", "a": "activation a", "delta": "error δ",
-                "gradient": "gradient ∂J/∂W", "weights": "updated weights", "loss": "loss"}
-        return (f"NaN/Inf in layer {self.layer} ({name.get(self.quantity, self.quantity)}) at step "
-                f"{self.step}; training stopped with the last finite weights")
+        name = {
+            "z": "net input z",
+            "a": "activation a",
+            "delta": "error δ",
+            "gradient": "gradient ∂J/∂W",
+            "weights": "updated weights",
+            "loss": "loss",
+        }
+        return (
+            f"NaN/Inf in layer {self.layer} ({name.get(self.quantity, self.quantity)}) at step "
+            f"{self.step}; training stopped with the last finite weights"
+        )
 
 
 @dataclass(frozen=True)

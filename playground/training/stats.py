@@ -16,8 +16,13 @@ from playground.engine.names import RELU_FAMILY
 from playground.training.snapshot import QUANTILES, Histogram, frozen
 
 #: fixed activation ranges for the histograms of bounded activations
-BOUNDED_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "step": (0.0, 1.0),
-                  "softmax": (0.0, 1.0), "sine": (-1.0, 1.0)}
+BOUNDED_RANGES = {
+    "sigmoid": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "step": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "sine": (-1.0, 1.0),
+}
 HIST_BINS = 30
 
 
@@ -31,7 +36,7 @@ def record_row(stepper: Stepper) -> tuple[float, np.ndarray]:
     buf = stepper.last
     assert buf is not None and stepper.last_y is not None
     L = net.n_layers
-    out = np.empty((6, L))
+    out = np.zeros((6, L))  # row 1 is filled below; np.empty garbage made sqrt warn
     for row, mats in ((0, stepper.dW), (2, net.weights), (3, stepper.update_W)):
         o = out[row]
         for l, M in enumerate(mats):
@@ -47,7 +52,13 @@ def record_row(stepper: Stepper) -> tuple[float, np.ndarray]:
         out[5, l] = saturated_fraction(name, buf.A[l])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         loss = net.loss.cost(stepper.last_y, buf.A[-1], buf.Z[-1], net.activations[-1])
-    return loss + net.regularization_loss(), out
+        if net.reg_rate and net.reg_kind != "none":
+            # the penalty at the weights the batch was evaluated with (before the update)
+            w = (net.params - stepper.update)[net.weight_mask == 1.0]
+            loss += net.reg_rate * (
+                float(np.abs(w).sum()) if net.reg_kind == "l1" else 0.5 * float(np.dot(w, w))
+            )
+    return loss, out
 
 
 def dead_fraction(activation: str, Z: np.ndarray, A: np.ndarray) -> float:
@@ -86,7 +97,7 @@ def nice_ceiling(x: float) -> float:
 
 
 def histogram(values: np.ndarray, lo: float, hi: float, bins: int = HIST_BINS) -> Histogram:
-    """Counts of ``values`` in ``bins`` equal bins over [lo, hi]; values outside go to the end bins."""
+    """Counts of ``values`` in ``bins`` equal bins over [lo, hi]; values outside go to end bins."""
     v = values.ravel()
     idx = ((v - lo) * (bins / (hi - lo))).astype(np.intp) if v.size else np.zeros(0, np.intp)
     np.clip(idx, 0, bins - 1, out=idx)
@@ -105,7 +116,7 @@ class RangeTracker:
         r = self.r[l]
         if not math.isfinite(peak):
             return r or 1.0
-        if peak > r or peak < r / 10:
+        if r == 0.0 or peak > r or peak < r / 10:  # r == 0: first call (peak may be 0)
             r = self.r[l] = nice_ceiling(max(peak, 1e-12))
         return r
 
@@ -169,7 +180,8 @@ def metric_name(problem: str) -> str:
 
 def plane_grid(domain: tuple[float, float], size: int) -> np.ndarray:
     """(size², 2) points of a size × size grid over the square domain, row-major with x2 slowest
-    (row r has x2 = lo + (r + ½)·step), so a reshape to (size, size) is an image with rows along x2."""
+    (row r has x2 = lo + (r + ½)·step), so a reshape to (size, size) is an image with rows along
+    x2."""
     lo, hi = domain
     step = (hi - lo) / size
     c = lo + (np.arange(size) + 0.5) * step

@@ -95,7 +95,9 @@ class _Recorder:
         ep = np.array([r[1] for r in rows], dtype=np.int64)
         loss = np.array([r[2] for r in rows])
         m = np.stack([r[3] for r in rows])  # (k, 6, L)
-        return History(frozen(st), frozen(ep), frozen(loss), *(frozen(m[:, i, :]) for i in range(6)))
+        return History(
+            frozen(st), frozen(ep), frozen(loss), *(frozen(m[:, i, :]) for i in range(6))
+        )
 
     def window(self) -> tuple[np.ndarray, np.ndarray]:
         """(losses (k,), rows (k, 6, L)) of the window; tracks the first and lowest median loss."""
@@ -133,11 +135,15 @@ class Trainer:
         model, training = self.experiment["model"], self.experiment["training"]
         self.net = Network.from_config(model, training.get("regularization"), dtype=dtype)
         if model["inputs"] != dataset.n_inputs:
-            raise ValueError(f"model.inputs is {model['inputs']} but the data set has "
-                             f"{dataset.n_inputs} input features")
+            raise ValueError(
+                f"model.inputs is {model['inputs']} but the data set has "
+                f"{dataset.n_inputs} input features"
+            )
         if self.net.sizes[-1] != dataset.n_outputs:
-            raise ValueError(f"the output layer has {self.net.sizes[-1]} units but the data set "
-                             f"has {dataset.n_outputs} target column(s)")
+            raise ValueError(
+                f"the output layer has {self.net.sizes[-1]} units but the data set "
+                f"has {dataset.n_outputs} target column(s)"
+            )
         if dataset.x_train.shape[0] == 0:
             raise ValueError("the training set is empty")
         if self.experiment.get("weights"):
@@ -175,8 +181,7 @@ class Trainer:
         self._eval_test = self._evaluator(dataset.x_test, dataset.y_test, rng, EVAL_CAP)
         self._full_train = stats.Evaluator(dataset.x_train, dataset.y_train, self.problem)
         self._full_test = stats.Evaluator(dataset.x_test, dataset.y_test, self.problem)
-        self._hist_idx = (rng.choice(self.m, HIST_CAP, replace=False) if self.m > HIST_CAP
-                          else None)
+        self._hist_idx = rng.choice(self.m, HIST_CAP, replace=False) if self.m > HIST_CAP else None
         self._pending_evals: list[tuple] = []
         self.last_eval = (math.nan, math.nan, math.nan, math.nan)
         self.epoch_rows: list[dict] = []
@@ -199,9 +204,17 @@ class Trainer:
         self._heavy_at = 0.0
         self._heavy_cost = 0.0
         nan = np.full(self.net.n_layers, np.nan)
-        self._last_norms = {f: nan for f in ("grad_norm", "delta_norm", "weight_norm",
-                                             "update_ratio", "dead_fraction",
-                                             "saturated_fraction")}
+        self._last_norms = {
+            f: nan
+            for f in (
+                "grad_norm",
+                "delta_norm",
+                "weight_norm",
+                "update_ratio",
+                "dead_fraction",
+                "saturated_fraction",
+            )
+        }
 
     def _evaluator(self, X, Y, rng, cap) -> stats.Evaluator:
         if X.shape[0] > cap:
@@ -231,17 +244,25 @@ class Trainer:
             self._batches = self._slices(offset)
 
     def state(self) -> dict:
-        """The experiment's ``state`` section: epoch, step, batch within the epoch, optimizer."""
+        """The experiment's ``state`` section: epoch, step, batch within the epoch, optimizer.
+
+        After a divergence the optimizer's moments already took in the rejected step (they may be
+        NaN), so they are left out: a continued run starts them from zero.
+        """
         t, slots = self.optimizer.state()
         out: dict = {"epoch": self.epoch, "step": self.step_count}
         if self.offset:
             out["offset"] = self.offset
+        if self.divergence is not None:
+            return out
         out["optimizer"] = {
             "name": self.optimizer.name,
             "t": t,
             "slots": {
-                name: [{"W": W.tolist(), "b": b.tolist()}
-                       for W, b in zip(*self.net.views(flat), strict=True)]
+                name: [
+                    {"W": W.tolist(), "b": b.tolist()}
+                    for W, b in zip(*self.net.views(flat), strict=True)
+                ]
                 for name, flat in slots.items()
             },
         }
@@ -252,8 +273,7 @@ class Trainer:
         exp = copy.deepcopy(self.experiment)
         exp["training"]["optimizer"] = {**exp["training"]["optimizer"], **self.optimizer.config()}
         exp["training"]["batch_size"] = self.batch_size
-        exp["training"]["regularization"] = {"kind": self.net.reg_kind,
-                                             "rate": self.net.reg_rate}
+        exp["training"]["regularization"] = {"kind": self.net.reg_kind, "rate": self.net.reg_rate}
         exp["weights"] = self.net.weights_config()
         exp["state"] = self.state()
         return exp
@@ -381,8 +401,8 @@ class Trainer:
             checks.append((l + 1, "gradient", st.dW[l]))
             checks.append((l + 1, "gradient", st.db[l]))
         new = net.params + st.update
-        for l, W in enumerate(net.views(new)[0]):
-            checks.append((l + 1, "weights", W))
+        for l, B in enumerate(net.block_views(new)):  # [W b]: an overflowing bias counts too
+            checks.append((l + 1, "weights", B))
         for layer, what, arr in checks:
             if not np.isfinite(arr).all():
                 self.divergence = Divergence(step, layer, what)
@@ -392,17 +412,23 @@ class Trainer:
         tr_loss, tr_metric, _ = self._full_train.evaluate(self.net)
         te_loss, te_metric, _ = self._full_test.evaluate(self.net)
         name = stats.metric_name(self.problem)
-        row = {"epoch": self.epoch, "step": self.step_count,
-               "train_loss": tr_loss, "test_loss": te_loss,
-               f"train_{name}": tr_metric, f"test_{name}": te_metric}
+        row = {
+            "epoch": self.epoch,
+            "step": self.step_count,
+            "train_loss": tr_loss,
+            "test_loss": te_loss,
+            f"train_{name}": tr_metric,
+            f"test_{name}": te_metric,
+        }
         for l, dW in enumerate(self.stepper.dW, start=1):
             row[f"grad_norm_{l}"] = float(np.sqrt(np.einsum("ij,ij->", dW, dW)))
         return row
 
     def evaluate(self, full: bool = False) -> tuple[float, float, float, float]:
         """(train loss, test loss, train metric, test metric); full sets or the snapshot samples."""
-        tr, te = (self._full_train, self._full_test) if full else (self._eval_train,
-                                                                    self._eval_test)
+        tr, te = (
+            (self._full_train, self._full_test) if full else (self._eval_train, self._eval_test)
+        )
         tl, tm, _ = tr.evaluate(self.net)
         sl, sm, _ = te.evaluate(self.net)
         return tl, sl, tm, sm
@@ -413,10 +439,14 @@ class Trainer:
         loss, rows = self._recorder.window()
         acts = [a.name for a in self.net.activations]
         h, per_layer = assess(
-            rows[:, 0, :] if len(rows) else np.zeros((0, len(acts))), loss,
+            rows[:, 0, :] if len(rows) else np.zeros((0, len(acts))),
+            loss,
             rows[:, 4, :] if len(rows) else np.zeros((0, len(acts))),
             rows[:, 5, :] if len(rows) else np.zeros((0, len(acts))),
-            acts, self._recorder.first_loss, self._recorder.min_loss, self.divergence,
+            acts,
+            self._recorder.first_loss,
+            self._recorder.min_loss,
+            self.divergence,
             self.thresholds,
         )
         self.last_health, self._layer_verdicts = h, per_layer
@@ -439,12 +469,15 @@ class Trainer:
             finite = A[np.isfinite(A)]
             lo, hi = stats.activation_range(name, finite, self._act_ranges, l)
             whist, wq = stats.weight_summary(net.weights[l], self._w_ranges, l, self._w_samples[l])
-            layers.append(dict(
-                activation_mean=float(finite.mean()) if finite.size else math.nan,
-                activation_std=float(finite.std()) if finite.size else math.nan,
-                activation_hist=stats.histogram(finite, lo, hi),
-                weight_hist=whist, weight_quantiles=wq,
-            ))
+            layers.append(
+                dict(
+                    activation_mean=float(finite.mean()) if finite.size else math.nan,
+                    activation_std=float(finite.std()) if finite.size else math.nan,
+                    activation_hist=stats.histogram(finite, lo, hi),
+                    weight_hist=whist,
+                    weight_quantiles=wq,
+                )
+            )
         boundary = maps = None
         if self._grid is not None:
             g, n = self.grid_size, self.neuron_grid
@@ -452,7 +485,10 @@ class Trainer:
             ntrace = net.forward(self._neuron_grid_x)
             maps = tuple(frozen(a.T.reshape(-1, n, n), np.float32) for a in ntrace.a)
         return dict(
-            eval=(tl, sl, tm, sm), layers=layers, boundary=boundary, neuron_maps=maps,
+            eval=(tl, sl, tm, sm),
+            layers=layers,
+            boundary=boundary,
+            neuron_maps=maps,
             weights=tuple(frozen(W) for W in net.weights),
             biases=tuple(frozen(b) for b in net.biases),
             grad_weights=tuple(frozen(dW) for dW in self.stepper.dW),
@@ -476,49 +512,93 @@ class Trainer:
         health = self.health()
         now = time.perf_counter()
         heavy = self._heavy_cache
-        fresh = (heavy is None or reason != "tick"
-                 or (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost)
+        fresh = (
+            heavy is None
+            or reason != "tick"
+            or (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost
+        )
         if fresh:
-            heavy = self._heavy_cache = self._heavy()
+            # an exploding (still finite) net overflows std, losses and grids: no warnings
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                heavy = self._heavy_cache = self._heavy()
             self._heavy_at = time.perf_counter()
             self._heavy_cost = self._heavy_at - now
         tl, sl, tm, sm = heavy["eval"]
         if fresh:
-            evals = Evals(*(frozen(np.array([v]), dt) for v, dt in (
-                (self.step_count, np.int64), (self.epoch, np.int64), (tl, None), (sl, None),
-                (tm, None), (sm, None))))
+            evals = Evals(
+                *(
+                    frozen(np.array([v]), dt)
+                    for v, dt in (
+                        (self.step_count, np.int64),
+                        (self.epoch, np.int64),
+                        (tl, None),
+                        (sl, None),
+                        (tm, None),
+                        (sm, None),
+                    )
+                )
+            )
         else:
             evals = Evals.empty()
         history = self._recorder.drain()
-        last = {f: (getattr(history, f)[-1] if len(history) else self._last_norms[f])
-                for f in ("grad_norm", "delta_norm", "weight_norm", "update_ratio",
-                          "dead_fraction", "saturated_fraction")}
+        last = {
+            f: (getattr(history, f)[-1] if len(history) else self._last_norms[f])
+            for f in (
+                "grad_norm",
+                "delta_norm",
+                "weight_norm",
+                "update_ratio",
+                "dead_fraction",
+                "saturated_fraction",
+            )
+        }
         self._last_norms = last
         layers = []
         for l in range(L):
             D = st.delta(l + 1)[:DELTA_SAMPLE].T if st.last is not None else np.zeros((0, 0))
-            layers.append(LayerStats(
-                index=l + 1, units=net.sizes[l + 1], activation=net.activations[l].name,
-                grad_norm=float(last["grad_norm"][l]), delta_norm=float(last["delta_norm"][l]),
-                weight_norm=float(last["weight_norm"][l]),
-                update_ratio=float(last["update_ratio"][l]),
-                dead_fraction=float(last["dead_fraction"][l]),
-                saturated_fraction=float(last["saturated_fraction"][l]),
-                delta_sample=frozen(D), verdict=self._layer_verdicts[l],
-                **heavy["layers"][l],
-            ))
+            layers.append(
+                LayerStats(
+                    index=l + 1,
+                    units=net.sizes[l + 1],
+                    activation=net.activations[l].name,
+                    grad_norm=float(last["grad_norm"][l]),
+                    delta_norm=float(last["delta_norm"][l]),
+                    weight_norm=float(last["weight_norm"][l]),
+                    update_ratio=float(last["update_ratio"][l]),
+                    dead_fraction=float(last["dead_fraction"][l]),
+                    saturated_fraction=float(last["saturated_fraction"][l]),
+                    delta_sample=frozen(D),
+                    verdict=self._layer_verdicts[l],
+                    **heavy["layers"][l],
+                )
+            )
         t_prev, s_prev, rate = self._rate
         if now - t_prev > 0.25:
             rate = (self.step_count - s_prev) / (now - t_prev)
             self._rate = (now, self.step_count, rate)
         return Snapshot(
-            step=self.step_count, epoch=self.epoch, reason=reason, problem=self.problem,
+            step=self.step_count,
+            epoch=self.epoch,
+            reason=reason,
+            problem=self.problem,
             metric_name=stats.metric_name(self.problem),
-            train_loss=tl, test_loss=sl, train_metric=tm, test_metric=sm,
+            train_loss=tl,
+            test_loss=sl,
+            train_metric=tm,
+            test_metric=sm,
             eval_subset=len(self._eval_train) < self.m,
-            layers=tuple(layers), history=history, evals=evals, health=health,
-            weights=heavy["weights"], biases=heavy["biases"], grad_weights=heavy["grad_weights"],
-            boundary=heavy["boundary"], neuron_maps=heavy["neuron_maps"],
-            domain=self.dataset.domain, divergence=self.divergence, steps_per_second=rate,
-            learning_rate=self.optimizer.learning_rate, batch_size=self.batch_size,
+            layers=tuple(layers),
+            history=history,
+            evals=evals,
+            health=health,
+            weights=heavy["weights"],
+            biases=heavy["biases"],
+            grad_weights=heavy["grad_weights"],
+            boundary=heavy["boundary"],
+            neuron_maps=heavy["neuron_maps"],
+            domain=self.dataset.domain,
+            divergence=self.divergence,
+            steps_per_second=rate,
+            learning_rate=self.optimizer.learning_rate,
+            batch_size=self.batch_size,
         )

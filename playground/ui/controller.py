@@ -1,20 +1,19 @@
-"""The bridge between a ``TrainingSession`` (worker thread, no Qt) and the window (GUI thread).
+"""The bridge between the training worker (``playground.ui.worker``, no Qt) and the window.
 
-``TrainingController`` owns the session and the current data set. It
+``TrainingController`` owns the worker and the current data set. It
 
-* builds a ``Trainer`` from an experiment (data set first, then the network; nothing is swapped in
-  unless both succeed, so a bad request leaves the run as it was);
-* polls ``Mailbox.take()`` with a ≈ 30 Hz ``QTimer`` and emits ``snapshot_ready`` in the GUI thread
-  (one signal per frame, never one per training step: see DESIGN.md, platform facts);
-* sends play / pause / step / reset and live hyperparameter changes (``session.call``) to the worker;
-  structural changes rebuild the trainer (``session.replace``: fresh weights);
+* builds a run from an experiment (data set, model fitted to the data, a trainer to check it)
+  before anything is swapped, so a bad request raises and leaves the run as it was;
+* polls the worker with a ≈ 30 Hz ``QTimer`` and emits ``snapshot_ready`` with the newest snapshot
+  in the GUI thread (one signal per frame, never one per training step: DESIGN.md);
+* sends play / pause / step / reset and live hyperparameter changes to the worker; structural
+  changes start a new run (fresh weights) with ``replace``;
 * turns worker errors and divergence (NaN/Inf) into a paused run and a status ``message``;
 * stops the worker promptly in ``shutdown()``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import copy
 import math
 from collections.abc import Callable
@@ -23,13 +22,16 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.data import Dataset, make_dataset
-from playground.io import validate_experiment
+from playground.io import ExperimentError, validate_experiment
 from playground.training import Snapshot, Trainer
-from playground.training.session import TrainingSession
 from playground.ui import edits
+from playground.ui.worker import ThreadWorker, make_worker
 
-#: GUI refresh rate (Hz) of the snapshot timer
-REFRESH_HZ = 30
+#: the publishing rate asked of the worker: it publishes after the 5 ms chunk in which 1/36 s
+#: has passed, so the window receives (and redraws) ≈ 30 snapshots a second
+REFRESH_HZ = 36
+#: the GUI polls the worker at about twice that, so a new snapshot waits ≤ 1/60 s to be drawn
+POLL_HZ = 60
 #: speed presets: name → (label, steps per second; 0 = flat out)
 SPEEDS: dict[str, tuple[str, float]] = {
     "slow": ("Slow (30 steps/s)", 30.0),
@@ -40,22 +42,35 @@ SPEEDS: dict[str, tuple[str, float]] = {
 DEFAULT_SPEED = "fast"
 
 
-def build_run(experiment: dict) -> tuple[dict, Dataset, Trainer]:
-    """Validate ``experiment``, make its data set, fit the model to the data and build a trainer.
+def build_run(experiment: dict, follow_data: bool = False) -> tuple[dict, Dataset]:
+    """Validate ``experiment``, make its data set and fit the model to the data (inputs = the
+    data's features, output layer = the problem type); a trainer is built once to check that the
+    network and the data fit together.
 
-    Raises ``ExperimentError``/``DataError``/``ValueError`` with a one-line message.
+    Raises ``ExperimentError`` / ``DataError`` / ``ValueError`` with a one-line message.
     """
-    exp = validate_experiment(experiment)
+    try:
+        exp = validate_experiment(experiment)
+    except ExperimentError as exc:
+        if exc.key_path != "model.inputs":
+            raise
+        # new data with another number of features (e.g. iris after spiral): the data decides
+        exp = copy.deepcopy(dict(experiment))
+        exp["model"]["inputs"] = make_dataset(exp["data"]).n_inputs
+        exp = validate_experiment(exp)
     dataset = make_dataset(exp["data"])
-    fitted = edits.fit_to_data(exp, dataset.n_inputs, dataset.n_outputs, dataset.problem)
+    fitted = edits.fit_to_data(
+        exp, dataset.n_inputs, dataset.n_outputs, dataset.problem, follow_data
+    )
     if "problem" not in fitted["model"]:
         fitted["model"]["problem"] = edits.problem(fitted)
     exp = validate_experiment(fitted)
-    return exp, dataset, Trainer(exp, dataset)
+    Trainer(exp, dataset, grid_size=0)  # raises when network and data do not fit
+    return exp, dataset
 
 
 class TrainingController(QObject):
-    """Owns the training session of one window; all methods are called from the GUI thread."""
+    """Owns the training worker of one window; all methods are called from the GUI thread."""
 
     #: the newest Snapshot (emitted by the refresh timer, GUI thread)
     snapshot_ready = Signal(object)
@@ -67,33 +82,43 @@ class TrainingController(QObject):
     #: (text, milliseconds to show; 0 = until replaced)
     message = Signal(str, int)
 
-    def __init__(self, experiment: dict | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        experiment: dict | None = None,
+        parent: QObject | None = None,
+        *,
+        worker: str | None = None,
+    ) -> None:
         super().__init__(parent)
         from playground.io import default_experiment
 
-        spec, dataset, trainer = build_run(
-            default_experiment() if experiment is None else experiment
-        )
+        spec, dataset = build_run(default_experiment() if experiment is None else experiment)
         self._spec = spec
         self.dataset = dataset
         self._playing = False
         self._speed = DEFAULT_SPEED
-        self._errors: list[BaseException] = []
-        self.session = TrainingSession(
-            trainer, publish_hz=REFRESH_HZ, max_steps_per_second=SPEEDS[self._speed][1],
-            on_error=self._errors.append,
+        self._run = 0
+        self.frames = 0  # snapshots delivered (the benchmark counts them)
+        self.last: Snapshot | None = None  # the newest snapshot delivered
+        self._fell_back = False
+        self._final: dict | None = None  # the experiment as the worker left it (shutdown)
+        self.session = make_worker(
+            spec,
+            dataset,
+            publish_hz=REFRESH_HZ,
+            max_steps_per_second=SPEEDS[self._speed][1],
+            kind=worker,
         )
         self.session.start()
-        self.frames = 0  # snapshots delivered (the benchmark counts them)
         self._timer = QTimer(self)
-        self._timer.setInterval(round(1000 / REFRESH_HZ))
+        self._timer.setInterval(round(1000 / POLL_HZ))
         self._timer.timeout.connect(self._on_tick)
         self._timer.start()
 
     # -- state ------------------------------------------------------------------------------
     @property
     def spec(self) -> dict:
-        """The experiment the current run was built from (a copy; weights as loaded)."""
+        """The experiment the current run was built from, with the live hyperparameters."""
         return copy.deepcopy(self._spec)
 
     @property
@@ -104,75 +129,65 @@ class TrainingController(QObject):
     def speed(self) -> str:
         return self._speed
 
-    def experiment(self) -> dict:
-        """The current experiment with the live hyperparameters, weights and state.
+    @property
+    def step_count(self) -> int:
+        """The step of the newest snapshot shown (0 before the first)."""
+        return self.last.step if self.last is not None else 0
 
-        Asks the worker (between two steps) so the weights are consistent; reads the trainer
-        directly when the worker is not running.
-        """
-        exp = self._in_worker(lambda tr: tr.current_experiment())
+    @property
+    def diverged(self) -> bool:
+        return self.last is not None and self.last.divergence is not None
+
+    def experiment(self) -> dict:
+        """The current experiment with the live hyperparameters, weights and state (asked from
+        the worker after every command sent before, so it reflects them)."""
+        if self._final is not None and not self.session.alive:
+            exp = copy.deepcopy(self._final)  # the worker has stopped: its last answer
+        else:
+            exp = self.session.request("experiment")
         for key in ("name", "description"):
             if key in self._spec:
                 exp[key] = self._spec[key]
         exp["model"]["problem"] = self._spec["model"].get("problem", edits.problem(exp))
         return validate_experiment(exp)
 
-    def _in_worker(self, fn: Callable[[Trainer], Any], timeout: float = 10.0) -> Any:
-        session = self.session
-        if not session.alive:
-            return fn(session.trainer)
-        future: concurrent.futures.Future = concurrent.futures.Future()
-
-        def run(trainer: Trainer) -> None:
-            try:
-                future.set_result(fn(trainer))
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                future.set_exception(exc)
-
-        session.call(run)
-        return future.result(timeout)
-
     # -- building ---------------------------------------------------------------------------
     def load(self, experiment: dict) -> None:
-        """Start a run of ``experiment`` (its weights and state when it has them); raises on bad
-        input and then leaves the current run untouched. Pauses."""
-        spec, dataset, trainer = build_run(experiment)
-        self._swap(spec, dataset, trainer, play=False)
+        """Start a run of ``experiment`` (its weights and state when it has them), paused;
+        raises on bad input and then leaves the current run untouched."""
+        spec, dataset = build_run(experiment)
+        self._swap(spec, dataset, play=False)
 
-    def restructure(self, edit: Callable[..., dict], *args: Any) -> None:
+    def restructure(self, edit: Callable[..., dict], *args: Any, follow_data: bool = False) -> None:
         """Apply a structural ``edit`` (from ``playground.ui.edits``) and start over from fresh
         weights, keeping play/pause; raises (run unchanged) when the result is not valid."""
-        current = self._live_spec()
-        spec, dataset, trainer = build_run(edit(current, *args))
-        self._swap(spec, dataset, trainer, play=self._playing)
+        spec, dataset = build_run(edit(copy.deepcopy(self._spec), *args), follow_data)
+        self._swap(spec, dataset, play=self._playing)
 
     def change_data(self, changes: dict) -> None:
-        """New data settings (data set, noise, features, …): the model follows the data."""
-        self.restructure(edits.set_data, changes)
+        """New data settings (data set, noise, features, …): the model follows the data; a new
+        data set also brings its own problem type (output layer and loss)."""
+        new = changes.get("dataset", self._spec["data"]["dataset"])
+        follow = new != self._spec["data"]["dataset"]
+        self.restructure(edits.set_data, changes, follow_data=follow)
 
     def reset(self) -> None:
         """Fresh weights for the same experiment, step 0, paused."""
-        spec, dataset, trainer = build_run(edits.fresh(self._live_spec()))
-        self._swap(spec, dataset, trainer, play=False)
+        spec, dataset = build_run(edits.fresh(self._spec))
+        self._swap(spec, dataset, play=False)
 
-    def _live_spec(self) -> dict:
-        """The spec with the live hyperparameters (learning rate, optimizer, …) folded in."""
-        spec = copy.deepcopy(self._spec)
-        spec["training"] = copy.deepcopy(self.session.trainer.experiment["training"])
-        return spec
-
-    def _swap(self, spec: dict, dataset: Dataset, trainer: Trainer, play: bool) -> None:
-        trainer.experiment["training"]["epochs"] = spec["training"]["epochs"]
+    def _swap(self, spec: dict, dataset: Dataset, play: bool) -> None:
+        self._run += 1
+        self.session.replace(spec, dataset, play, self._run)
         self._spec, self.dataset = spec, dataset
-        self.session.mailbox.take()  # drop a stale snapshot of the old run
-        self.session.replace(trainer, play=play)
+        self.last = None
         self.run_started.emit()
         self.structure_changed.emit(edits.fresh(spec))
         self._set_playing(play)
 
     # -- control ----------------------------------------------------------------------------
     def play(self) -> None:
-        if self.session.trainer.divergence is not None:
+        if self.diverged:
             self.message.emit("The run diverged (NaN/Inf): press reset to start again.", 0)
             return
         self.session.play()
@@ -187,6 +202,9 @@ class TrainingController(QObject):
 
     def step(self, n: int = 1) -> None:
         """Exactly ``n`` training steps, then paused."""
+        if self.diverged:
+            self.message.emit("The run diverged (NaN/Inf): press reset to start again.", 0)
+            return
         self.session.step(n)
         self._set_playing(False)
 
@@ -195,7 +213,7 @@ class TrainingController(QObject):
         if name not in SPEEDS:
             raise ValueError(f"unknown speed {name!r} (one of {', '.join(SPEEDS)})")
         self._speed = name
-        self.session.max_steps_per_second = SPEEDS[name][1]
+        self.session.set_speed(SPEEDS[name][1])
 
     def _set_playing(self, playing: bool) -> None:
         if playing != self._playing:
@@ -203,64 +221,89 @@ class TrainingController(QObject):
             self.playing_changed.emit(playing)
 
     # -- live hyperparameters (applied in the worker between two steps) ---------------------
+    def _training_with(self, key: str, value: object) -> dict:
+        """``training`` with ``key`` replaced, validated (raises with the file's wording)."""
+        training = {**self._spec["training"], key: value}
+        validate_experiment({**self._spec, "training": training})
+        return training
+
     def set_learning_rate(self, lr: float) -> None:
         if not (lr > 0 and math.isfinite(lr)):
             raise ValueError(f"learning rate must be a positive number, got {lr}")
-        self._spec["training"]["optimizer"]["learning_rate"] = float(lr)
-        self.session.call(lambda tr: tr.set_learning_rate(lr))
+        optimizer = {**self._spec["training"]["optimizer"], "learning_rate": float(lr)}
+        self._spec["training"] = self._training_with("optimizer", optimizer)
+        self.session.apply("set_learning_rate", float(lr))
 
     def set_optimizer(self, config: dict) -> None:
         """Switch optimizer or change its parameters (``{"name": …, "momentum": …}``)."""
         merged = {**self._spec["training"]["optimizer"], **config}
-        validate_experiment({**self._spec, "training": {**self._spec["training"],
-                                                        "optimizer": merged}})
-        self._spec["training"]["optimizer"] = merged
-        self.session.call(lambda tr: tr.set_optimizer(dict(config)))
+        self._spec["training"] = self._training_with("optimizer", merged)
+        self.session.apply("set_optimizer", dict(config))
 
     def set_batch_size(self, batch_size: int) -> None:
         batch_size = max(1, int(batch_size))
-        self._spec["training"]["batch_size"] = batch_size
-        self.session.call(lambda tr: tr.set_batch_size(batch_size))
+        self._spec["training"] = self._training_with("batch_size", batch_size)
+        self.session.apply("set_batch_size", batch_size)
 
     def set_regularization(self, kind: str, rate: float) -> None:
         reg = {"kind": kind, "rate": float(rate)}
-        validate_experiment({**self._spec, "training": {**self._spec["training"],
-                                                        "regularization": reg}})
-        self._spec["training"]["regularization"] = reg
-        self.session.call(lambda tr: tr.set_regularization(dict(reg)))
+        self._spec["training"] = self._training_with("regularization", reg)
+        self.session.apply("set_regularization", reg)
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """W^[layer]_ij = value (layer 1-based) in the running network."""
-        value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"a weight must be a finite number, got {value}")
-
-        def write(tr: Trainer) -> None:
-            tr.net.weights[layer - 1][i, j] = value
-
-        self.session.call(write)
+        self.session.apply("set_weight", int(layer), int(i), int(j), float(value))
 
     def set_bias(self, layer: int, i: int, value: float) -> None:
         """b^[layer]_i = value (layer 1-based) in the running network."""
-        value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"a bias must be a finite number, got {value}")
-
-        def write(tr: Trainer) -> None:
-            tr.net.biases[layer - 1][i] = value
-
-        self.session.call(write)
+        self.session.apply("set_bias", int(layer), int(i), float(value))
 
     # -- the refresh timer ------------------------------------------------------------------
+    def _fall_back_to_thread(self) -> bool:
+        """A worker process that died before its first snapshot (e.g. no usable Python to start
+        it with) is replaced by a training thread, once."""
+        if (
+            self._fell_back
+            or self.frames
+            or self.session.alive
+            or isinstance(self.session, ThreadWorker)
+        ):
+            return False
+        self._fell_back = True
+        self.session.stop(0.1)
+        self.session = make_worker(
+            self._spec,
+            self.dataset,
+            publish_hz=REFRESH_HZ,
+            max_steps_per_second=SPEEDS[self._speed][1],
+            kind="thread",
+        )
+        self.session.start()
+        if self._run:
+            self.session.replace(self._spec, self.dataset, self._playing, self._run)
+        elif self._playing:
+            self.session.play()
+        self.message.emit("Training runs in a thread (the worker process could not start).", 10_000)
+        return True
+
     def _on_tick(self) -> None:
-        while self._errors:
-            exc = self._errors.pop(0)
+        self.session.poll()
+        if self.session.errors and self._fall_back_to_thread():
+            return
+        errors = self.session.errors
+        while errors:
+            text = errors.pop(0)
             self._set_playing(False)
-            self.message.emit(f"Training stopped: {exc}", 0)
+            self.message.emit(f"Training stopped: {text}", 0)
         snapshot: Snapshot | None = self.session.mailbox.take()
-        if snapshot is None:
+        if snapshot is None or snapshot.extra.get("run") != self._run:
             return
         self.frames += 1
+        self.last = snapshot
         if snapshot.divergence is not None:
             if self._playing:
                 self._set_playing(False)
@@ -271,10 +314,16 @@ class TrainingController(QObject):
         self.snapshot_ready.emit(snapshot)
 
     def take_now(self) -> None:
-        """Deliver a pending snapshot at once (tests, export) instead of waiting for the timer."""
+        """Deliver a pending snapshot at once (export) instead of waiting for the timer."""
         self._on_tick()
 
     def shutdown(self, timeout: float = 5.0) -> bool:
-        """Stop the timer and the worker thread; True when the thread ended in time."""
+        """Stop the timer and the worker; True when it ended in time."""
         self._timer.stop()
+        if self.session.alive and self._final is None:
+            try:  # keep the final weights: experiment() still answers after closing
+                self.session.pause()
+                self._final = self.session.request("experiment", timeout=min(timeout, 2.0))
+            except Exception:  # noqa: BLE001 - closing must not fail
+                self._final = None
         return self.session.stop(timeout)

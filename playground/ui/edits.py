@@ -126,7 +126,9 @@ def set_activation(exp: Experiment, k: int, name: str) -> Experiment:
     return out
 
 
-def set_output(exp: Experiment, activation: str | None = None, loss: str | None = None) -> Experiment:
+def set_output(
+    exp: Experiment, activation: str | None = None, loss: str | None = None
+) -> Experiment:
     """Override the output activation and/or the loss (any pairing; the UI shows a note)."""
     out = fresh(exp)
     model = out["model"]
@@ -170,6 +172,14 @@ def data_section(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
     merged = {**current, **changes}
     name = merged["dataset"]
     info = DATASETS[name]
+    if name != current.get("dataset"):
+        # a new data set: its own sample count, classes, standardization and features
+        old_planar = DATASETS[current["dataset"]].planar if current.get("dataset") else False
+        for key in ("samples", "classes", "standardize", "path", "target"):
+            if key not in changes:
+                merged.pop(key, None)
+        if "features" not in changes and not (info.planar and old_planar):
+            merged.pop("features", None)
     keep = {"dataset", "noise", "train_fraction", "seed", "standardize"}
     if info.planar:
         keep |= {"samples", "features"}
@@ -178,13 +188,6 @@ def data_section(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
         keep.add("classes")
     if info.problem == "file":
         keep |= {"path", "target", "features"}
-    if changes.get("dataset", current.get("dataset")) != current.get("dataset"):
-        # a new data set: its own sample count, classes and standardization
-        for key in ("samples", "classes", "standardize"):
-            if key not in changes:
-                merged.pop(key, None)
-        if not info.planar and "features" not in changes:
-            merged.pop("features", None)
     return {k: v for k, v in merged.items() if k in keep}
 
 
@@ -195,17 +198,20 @@ def set_data(exp: Experiment, changes: dict[str, Any]) -> Experiment:
     return out
 
 
-def fit_to_data(exp: Experiment, n_inputs: int, n_outputs: int, data_problem: str) -> Experiment:
+def fit_to_data(
+    exp: Experiment, n_inputs: int, n_outputs: int, data_problem: str, follow_data: bool = False
+) -> Experiment:
     """Make the input and output layers match the data: n0 = its features, the output layer follows
-    the problem type (kept when the data allows it, else the data's own problem) with k units."""
+    the problem type (kept when the data allows it, else the data's own problem) with k units.
+    ``follow_data``: a new data set was chosen, so its own problem type is taken."""
     out = copy.deepcopy(exp)
     model = out["model"]
     changed = model["inputs"] != n_inputs
     model["inputs"] = int(n_inputs)
-    kind = problem(out)
+    kind = data_problem if follow_data else problem(out)
     allowed = COMPATIBLE_PROBLEMS.get(data_problem, (data_problem,))
     last = model["layers"][-1]
-    if kind not in allowed or (kind == "binary" and n_outputs != 1):
+    if kind not in allowed or (kind == "binary" and n_outputs != 1) or follow_data:
         out = set_problem(out, data_problem, n_outputs)
         changed = True
     elif last["units"] != n_outputs:

@@ -24,14 +24,19 @@ from playground.engine.names import RELU_FAMILY, SATURATING
 from playground.training import DEFAULT_THRESHOLDS, LayerStats, Snapshot
 from playground.ui.inside.common import (
     ALARM,
+    FLAT,
     FOREGROUND,
     WARN,
     StickyRange,
     depth_colours,
     graphics_widget,
     grid_shape,
+    scroll_area,
     style_plot,
 )
+
+#: the least height of one row of panels (the view scrolls below that)
+MIN_ROW_HEIGHT = 130
 
 
 class _Panel:
@@ -57,9 +62,10 @@ class ActivationPlot(QWidget):
         self.graphics = graphics_widget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
+        layout.addWidget(scroll_area(self.graphics))
         self._panels: list[_Panel] = []
         self._key: tuple = ()
+        self._cols = 0
         self._layers: tuple[LayerStats, ...] = ()
 
     # -- SnapshotView ------------------------------------------------------------------------
@@ -89,12 +95,24 @@ class ActivationPlot(QWidget):
                 rows.append([s.index, s.activation, float(e[i]), float(e[i + 1]), int(c[i])])
         return header, rows
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Re-flow the small multiples when the width fits another number of columns."""
+        super().resizeEvent(event)
+        key = getattr(self, "_key", ())  # (resize events may come before __init__ ends)
+        if key and grid_shape(len(key), self.graphics.width())[1] != self._cols:
+            self._rebuild(self._key)
+            colours = depth_colours(len(self._layers))
+            for panel, stats, colour in zip(self._panels, self._layers, colours, strict=True):
+                self._update_panel(panel, stats, colour)
+
     # -- internals ---------------------------------------------------------------------------
     def _rebuild(self, key: tuple) -> None:
         self.graphics.ci.clear()
         self._panels = []
         self._key = key
-        rows, cols = grid_shape(len(key))
+        rows, cols = grid_shape(len(key), self.graphics.width())
+        self._cols = cols
+        self.graphics.setMinimumHeight(rows * MIN_ROW_HEIGHT)
         for i in range(len(key)):
             plot = self.graphics.ci.addPlot(row=i // cols, col=i % cols)
             style_plot(plot, small=True)
@@ -110,15 +128,29 @@ class ActivationPlot(QWidget):
         edges = np.asarray(s.activation_hist.edges, dtype=float)
         total = counts.sum()
         share = counts / total if total > 0 else counts
-        if panel.edges is None or panel.edges.shape != edges.shape or not np.array_equal(
-            panel.edges, edges
+        if (
+            panel.edges is None
+            or panel.edges.shape != edges.shape
+            or not np.array_equal(panel.edges, edges)
         ):
             panel.edges = edges.copy()
             panel.plot.setXRange(edges[0], edges[-1], padding=0.02)
         brushes = self._brushes(s, edges, colour)
-        panel.bars.setOpts(x0=edges[:-1], x1=edges[1:], height=share, y0=0.0, brushes=brushes,
-                           pens=[pg.mkPen(None)] * len(share))
-        ylim = panel.ymax.update(float(share.max()) if share.size else 0.0)
+        panel.bars.setOpts(
+            x0=edges[:-1],
+            x1=edges[1:],
+            height=share,
+            y0=0.0,
+            brushes=brushes,
+            pens=[pg.mkPen(None)] * len(share),
+        )
+        # ReLU's bin at 0 holds every inactive value and would flatten the rest: the y range
+        # follows the other bins (the zero bar runs off the top; its share is in the title)
+        rest = share
+        i0 = self._zero_bin(s, edges)
+        if i0 is not None and share.size > 1:
+            rest = np.delete(share, i0)
+        ylim = panel.ymax.update(float(rest.max()) * 1.15 if rest.size else 0.0)
         if ylim > 0 and abs(ylim - panel.last_ylim) > 0.01 * ylim:
             panel.plot.setYRange(0, ylim * 1.05, padding=0)
             panel.last_ylim = ylim
@@ -128,22 +160,34 @@ class ActivationPlot(QWidget):
             panel.title = title
 
     @staticmethod
-    def _brushes(s: LayerStats, edges: np.ndarray, colour) -> list:
-        """Depth colour, with the bins where g′ ≈ 0 in amber (saturated ends, ReLU's zero)."""
+    def _zero_bin(s: LayerStats, edges: np.ndarray) -> int | None:
+        """The bin holding a = 0 of a ReLU layer (None for other activations)."""
+        if s.activation != "relu" or len(edges) < 2:
+            return None
+        i0 = int(np.searchsorted(edges, 0.0, side="right") - 1)
+        return i0 if 0 <= i0 < len(edges) - 1 else None
+
+    @classmethod
+    def _brushes(cls, s: LayerStats, edges: np.ndarray, colour) -> list:
+        """Depth colour; the bins where g′ ≈ 0 (sigmoid/tanh end bins, ReLU's 0) in grey, or in
+        amber when the layer's saturated/dead share is above the health threshold."""
+        t = DEFAULT_THRESHOLDS
         n = len(edges) - 1
-        normal = pg.mkBrush(colour)
-        warn = pg.mkBrush(WARN)
-        brushes = [normal] * n
-        if s.activation in SATURATING and n:
-            lo, hi = (0.01, 0.99) if s.activation == "sigmoid" else (-0.99, 0.99)
-            for i in range(n):
-                if edges[i + 1] <= lo + 1e-12 or edges[i] >= hi - 1e-12:
-                    brushes[i] = warn
-            brushes[0] = brushes[-1] = warn  # the end bins hold the values at the limits
-        elif s.activation in RELU_FAMILY and n:
+        brushes = [pg.mkBrush(colour)] * n
+        if n == 0:
+            return brushes
+        if s.activation in SATURATING:
+            alarm = s.saturated_fraction > t.saturated_fraction
+            flat = [0, n - 1]  # the end bins hold the values at the limits
+        elif s.activation in RELU_FAMILY:
+            alarm = s.dead_fraction > t.dead_fraction
             i0 = int(np.searchsorted(edges, 0.0, side="right") - 1)
-            if 0 <= i0 < n:
-                brushes[i0] = warn
+            flat = [i0] if 0 <= i0 < n and s.activation == "relu" else []
+        else:
+            return brushes
+        brush = pg.mkBrush(WARN if alarm else FLAT)
+        for i in flat:
+            brushes[i] = brush
         return brushes
 
     @staticmethod
@@ -170,7 +214,18 @@ class ActivationPlot(QWidget):
         if math.isfinite(share):
             colour = ALARM if share > limit else FOREGROUND
             stats += f" · <span style='color:{colour}'><b>{word} {share:.0%}</b></span>"
+        zero = cls._zero_share(s)
+        if zero is not None:
+            stats += f" · a = 0: {zero:.0%}"
         return f"{head}<br>{stats}"
+
+    @classmethod
+    def _zero_share(cls, s: LayerStats) -> float | None:
+        i0 = cls._zero_bin(s, np.asarray(s.activation_hist.edges))
+        counts = np.asarray(s.activation_hist.counts, dtype=float)
+        if i0 is None or counts.sum() <= 0:
+            return None
+        return float(counts[i0] / counts.sum())
 
 
 def _fmt(x: float) -> str:

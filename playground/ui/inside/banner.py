@@ -30,8 +30,13 @@ COLOURS = {
     "idle": ("#37474f", "#eceff1", "#b0bec5"),
 }
 #: verdict → short name used when listing the other verdicts that hold
-NAMES = {"exploding": "exploding gradients", "vanishing": "vanishing gradients",
-         "dead": "dead ReLUs", "saturated": "saturated units", "nan": "NaN/Inf"}
+NAMES = {
+    "exploding": "exploding gradients",
+    "vanishing": "vanishing gradients",
+    "dead": "dead ReLUs",
+    "saturated": "saturated units",
+    "nan": "NaN/Inf",
+}
 
 
 def severity(verdict: str) -> str:
@@ -49,8 +54,9 @@ def banner_text(health: Health) -> str:
 class HealthBanner(QLabel):
     """``health_label``: word-wrapped, always visible, colour by verdict."""
 
-    def __init__(self, parent: QWidget | None = None,
-                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("health_label")
         self.setWordWrap(True)

@@ -12,7 +12,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFrame, QScrollArea
 
 #: text and axis colour of the light plot theme
 FOREGROUND = "#303030"
@@ -23,6 +25,8 @@ LOG_CEIL = 30.0
 #: the colour of alarms (highlights of layers named by the health verdict)
 ALARM = "#d62728"
 WARN = "#e08a00"
+#: bins where an activation's slope g′ is about 0 (saturated ends, ReLU's 0), when not alarming
+FLAT = "#b8b8b8"
 
 _SUPERSCRIPT = str.maketrans("-0123456789.", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
 
@@ -34,6 +38,17 @@ def power_label(k: float) -> str:
     if k == 1:
         return "10"
     return "10" + (f"{k:g}").translate(_SUPERSCRIPT)
+
+
+def format_value(x: float) -> str:
+    """A norm for a label: 0.42, 3.1, 250, or 3e-06 / 2e+04 outside [10⁻³, 10⁴)."""
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0:
+        return "0"
+    if 1e-3 <= abs(x) < 1e4:
+        return f"{x:.2g}"
+    return f"{x:.0e}".replace("e-0", "e-").replace("e+0", "e+")
 
 
 def depth_colours(n: int) -> list[QColor]:
@@ -68,6 +83,7 @@ class PowerAxis(pg.AxisItem):
         if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal:
             return []
         span = maxVal - minVal
+        self._span = span
         # major ticks every 1, 2, 3, 5 or 10 decades so labels do not crowd
         n_max = max(2, int(size / 28))
         step = next((s for s in (1, 2, 3, 5, 10, 20, 50) if span / s <= n_max), 100)
@@ -83,15 +99,27 @@ class PowerAxis(pg.AxisItem):
                         minor.append(v)
         return [(step, major), (0.5, minor)] if minor else [(step, major)]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
+        self._span = 10.0
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - Qt/pyqtgraph override
         out = []
         for v in values:
             r = round(v)
             if abs(v - r) < 1e-6:
                 out.append(power_label(r))
+            elif self._span < 1.5:  # 2× and 5× labelled only when no decade is in view
+                out.append(format_value(10.0**v))
             else:
-                out.append(f"{10 ** v:.0e}".replace("e-0", "e-").replace("e+0", "e"))
+                out.append("")
         return out
+
+
+def style_plot_axis(ax: pg.AxisItem) -> None:
+    ax.setPen(pg.mkPen(FOREGROUND, width=1))
+    ax.setTextPen(pg.mkPen(FOREGROUND))
 
 
 def style_plot(plot: pg.PlotItem, *, small: bool = False) -> None:
@@ -119,11 +147,28 @@ def graphics_widget(parent=None) -> pg.GraphicsLayoutWidget:
     return w
 
 
-def grid_shape(n: int, max_cols: int = 5) -> tuple[int, int]:
-    """(rows, cols) of a small-multiples grid for n panels, wider than tall."""
+def scroll_area(graphics: pg.GraphicsLayoutWidget) -> QScrollArea:
+    """``graphics`` in a vertical scroll area, so small multiples keep a readable minimum height
+    in a small dock (``graphics.setMinimumHeight`` sets it per rebuild)."""
+    area = QScrollArea()
+    area.setWidget(graphics)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+def grid_shape(
+    n: int, width: int | None = None, min_cell: int = 240, max_cols: int = 5
+) -> tuple[int, int]:
+    """(rows, cols) of a small-multiples grid for n panels: as many columns of at least
+    ``min_cell`` pixels as ``width`` holds (at most ``max_cols``), else wider than tall."""
     if n <= 0:
         return 0, 0
-    cols = min(n, max_cols, max(1, math.ceil(math.sqrt(n * 1.6))))
+    if width is not None and width > 0:
+        cols = max(1, min(n, max_cols, width // min_cell))
+    else:
+        cols = min(n, max_cols, max(1, math.ceil(math.sqrt(n * 1.6))))
     return math.ceil(n / cols), cols
 
 
@@ -182,8 +227,9 @@ class SeriesBuffer:
         k = len(x)
         if k == 0:
             return
-        if k > self.max_points // 2:  # a huge batch: keep its newest part
-            x, y, k = x[-(self.max_points // 2) :], y[-(self.max_points // 2) :], self.max_points // 2
+        if k > self.max_points // 2:  # a huge batch: thin it evenly, keeping its last row
+            keep = np.unique(np.linspace(0, k - 1, self.max_points // 2).astype(np.intp))
+            x, y, k = x[keep], y[keep], len(keep)
         while self.n + k > self.max_points:
             self._thin()
         if self.n + k > self._x.shape[0]:

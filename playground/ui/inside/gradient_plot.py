@@ -2,13 +2,16 @@
 
 Left: ‖∂J/∂W^[l]‖ per layer over steps (switchable to ‖δ^[l]‖ or the update ratio
 ‖ΔW^[l]‖/‖W^[l]‖), log y-axis, one curve per layer coloured by depth (dark = input side, light =
-output side). Right: the current *gradient profile* — one bar per layer on the same log scale — so a
-vanishing cascade reads as a staircase down toward the input and an exploding one as a staircase up.
-Layers named by an unhealthy verdict get a red marker and a red outline.
+output side), optionally smoothed (an exponential moving average of log10, like TensorBoard's
+smoothing; the table keeps the raw values). Right: the current *gradient profile* — one bar per
+layer on the same log scale — so a vanishing cascade reads as a staircase down toward the input and
+an exploding one as bars above the 10³ line. Layers named by an unhealthy verdict get a thicker
+curve, a red ring at its end and a red bar outline.
 
 The series come from ``Snapshot.history`` (every recorded step since the previous snapshot, so the
-curves have no gaps); they live in ``SeriesBuffer``s (grown by doubling, bounded, older half thinned
-when full) as log10 values, drawn with width-1 pens, ``clipToView`` and ``autoDownsample``.
+curves have no gaps); they live in ``SeriesBuffer``s (grown by doubling, bounded, the older half
+thinned when full) as log10 values, drawn with ``clipToView`` and ``autoDownsample``. While the
+view is hidden the buffers still fill, and drawing waits until it is shown again.
 
 Standalone: ``python -m playground.ui.inside.gradient_plot [preset or file.json]``.
 """
@@ -20,7 +23,15 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.training import DEFAULT_THRESHOLDS, Snapshot
 from playground.ui.inside.common import (
@@ -30,73 +41,110 @@ from playground.ui.inside.common import (
     PowerAxis,
     SeriesBuffer,
     depth_colours,
+    format_value,
     graphics_widget,
     power_label,
     safe_log10,
     style_plot,
 )
 
-#: quantity key → (History field, label, axis label)
+#: quantity key → (History/LayerStats field, label, axis label, tooltip)
 QUANTITIES = {
-    "grad_norm": ("grad_norm", "‖∂J/∂W‖", "‖∂J/∂W^[l]‖ (log)"),
-    "delta_norm": ("delta_norm", "‖δ‖", "‖δ^[l]‖, mean over the batch (log)"),
-    "update_ratio": ("update_ratio", "‖ΔW‖ / ‖W‖", "update ratio ‖ΔW^[l]‖/‖W^[l]‖ (log)"),
+    "grad_norm": (
+        "grad_norm",
+        "‖∂J/∂W‖",
+        "‖∂J/∂W‖ of each layer (log)",
+        "Frobenius norm of the batch-mean gradient ∂J/∂W^[l] of each layer",
+    ),
+    "delta_norm": (
+        "delta_norm",
+        "‖δ‖",
+        "‖δ‖ of each layer, batch mean (log)",
+        "mean over the batch of the error vectors' norms ‖δ^[l]‖ = ‖∂L/∂z^[l]‖",
+    ),
+    "update_ratio": (
+        "update_ratio",
+        "‖ΔW‖ / ‖W‖",
+        "‖ΔW‖ / ‖W‖ of each layer (log)",
+        "how much the step just taken changed each layer's weights, relative to "
+        "their size (around 10⁻³ is typical of healthy training)",
+    ),
 }
 UNHEALTHY = ("vanishing", "exploding", "dead", "saturated", "nan")
+#: weight of the newest row in the smoothed (EMA) curves
+SMOOTHING = 0.1
 
 
 class GradientPlot(QWidget):
     """Per-layer gradient norms over time (log) and the current profile across depth."""
 
-    #: rows kept per quantity before the past is thinned
-    MAX_POINTS = 200_000
+    #: rows kept per quantity before the past is thinned (at 10 layers a frame then costs
+    #: ≈ 10 ms to update and ≈ 15 ms to paint on these machines)
+    MAX_POINTS = 100_000
+    #: the legend column shows from this width on
+    LEGEND_MIN_WIDTH = 760
+    #: below this height titles and axis labels are dropped
+    COMPACT_HEIGHT = 320
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gradient_plot")
         self.setWindowTitle("Gradients per layer")
         self.quantity = "grad_norm"
+        self.smooth = True
+        self._compact = False
         self._L = 0
         self._activations: tuple[str, ...] = ()
-        self._buffers: dict[str, SeriesBuffer] = {}  # raw values
-        self._logs: dict[str, SeriesBuffer] = {}  # log10 values (what is drawn)
+        self._raw: dict[str, SeriesBuffer] = {}  # raw values (the table)
+        self._logs: dict[str, SeriesBuffer] = {}  # log10 values
+        self._smoothed: dict[str, SeriesBuffer] = {}  # EMA of log10 values
+        self._ema: dict[str, np.ndarray] = {}
+        self._finite: dict[str, bool] = {}
         self._curves: list[pg.PlotDataItem] = []
         self._highlight: tuple[int, ...] = ()
         self._last: dict[str, np.ndarray] = {}
-        self._ratio_text = ""
+        self._dirty = False
+        self._build_controls()
+        self._build_plots()
+        self._update_labels()
 
-        # quantity switch
+    # -- construction ------------------------------------------------------------------------
+    def _build_controls(self) -> None:
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 0)
         bar.addWidget(QLabel("Show:"))
         self._group = QButtonGroup(self)
-        for key, (_, label, _) in QUANTITIES.items():
+        for key, (_, label, _, tip) in QUANTITIES.items():
             b = QRadioButton(label)
             b.setObjectName(f"gradient_quantity_{key}")
             b.setProperty("quantity", key)
-            b.setToolTip({
-                "grad_norm": "Frobenius norm of the batch-mean gradient ∂J/∂W^[l] of each layer",
-                "delta_norm": "mean over the batch of the error vectors' norms ‖δ^[l]‖ = ‖∂L/∂z^[l]‖",
-                "update_ratio": "how much the step just taken changed each layer's weights, "
-                                "relative to their size (≈ 10⁻³ is typical of healthy training)",
-            }[key])
+            b.setToolTip(tip)
             self._group.addButton(b)
             bar.addWidget(b)
-            if key == self.quantity:
-                b.setChecked(True)
+            b.setChecked(key == self.quantity)
         self._group.buttonToggled.connect(self._on_quantity_toggled)
+        self.smooth_check = QCheckBox("smooth")
+        self.smooth_check.setObjectName("gradient_smooth_check")
+        self.smooth_check.setToolTip(
+            "draw an exponential moving average of log10 (the raw values "
+            "are noisy from batch to batch; the table keeps them raw)"
+        )
+        self.smooth_check.setChecked(self.smooth)
+        self.smooth_check.toggled.connect(self.set_smooth)
+        bar.addWidget(self.smooth_check)
         bar.addStretch(1)
         self.profile_label = QLabel("")
         self.profile_label.setObjectName("gradient_profile_label")
         bar.addWidget(self.profile_label)
+        self._bar = bar
 
+    def _build_plots(self) -> None:
         self.graphics = graphics_widget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addLayout(self._bar)
         layout.addWidget(self.graphics, 1)
-
         lay = self.graphics.ci
         # time series (left)
         self.series_plot = lay.addPlot(row=0, col=0, axisItems={"left": PowerAxis("left")})
@@ -105,31 +153,46 @@ class GradientPlot(QWidget):
         self.series_plot.showGrid(x=False, y=True, alpha=0.25)
         self.series_plot.setClipToView(True)
         self.series_plot.setDownsampling(auto=True, mode="peak")
-        self.legend = self.series_plot.addLegend(offset=(-4, 4), labelTextSize="8pt",
-                                                 brush=pg.mkBrush(255, 255, 255, 200),
-                                                 pen=pg.mkPen("#bbbbbb"), labelTextColor=FOREGROUND)
-        self._markers = pg.ScatterPlotItem(size=11, pen=pg.mkPen(ALARM, width=2),
-                                           brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
+        self._markers = pg.ScatterPlotItem(
+            size=11, pen=pg.mkPen(ALARM, width=2), brush=pg.mkBrush(0, 0, 0, 0), symbol="o"
+        )
         self._markers.setZValue(10)
         self.series_plot.addItem(self._markers)
+        # legend in its own cell, so it never hides a curve
+        self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor=FOREGROUND, verSpacing=-6)
+        self._key_cell = key = lay.addLayout(row=0, col=1)
+        key.addItem(self.legend, row=0, col=0)
+        key.addLabel("", row=1, col=0)  # takes the rest of the height: the legend stays on top
+        key.layout.setRowStretchFactor(1, 1)
+        self._legend_shown = True
         # profile across depth (right)
-        self.profile_plot = lay.addPlot(row=0, col=1, axisItems={"left": PowerAxis("left")})
+        self.profile_plot = lay.addPlot(row=0, col=2, axisItems={"left": PowerAxis("left")})
         style_plot(self.profile_plot)
         self.profile_plot.setLabel("bottom", "layer (input → output)")
         self.profile_plot.showGrid(x=False, y=True, alpha=0.25)
         self.profile_plot.setMouseEnabled(x=False, y=False)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, y0=0)
         self.profile_plot.addItem(self._bars)
-        self._threshold = pg.InfiniteLine(
-            angle=0, pen=pg.mkPen(ALARM, width=1, style=Qt.PenStyle.DashLine),
-            label="vanishing below", labelOpts={"position": 0.02, "color": ALARM,
-                                                "anchors": [(0, 1), (0, 1)]})
-        self._threshold.setVisible(False)
-        self.profile_plot.addItem(self._threshold)
+        dash = Qt.PenStyle.DashLine
+        self._vanish_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(ALARM, width=1, style=dash),
+            label="vanishing",
+            labelOpts={"position": 0.02, "color": ALARM, "anchors": [(0, 1), (0, 1)]},
+        )
+        self._explode_line = pg.InfiniteLine(
+            pos=math.log10(DEFAULT_THRESHOLDS.explode_norm),
+            angle=0,
+            pen=pg.mkPen(ALARM, width=1, style=dash),
+            label="exploding",
+            labelOpts={"position": 0.02, "color": ALARM, "anchors": [(0, 0), (0, 0)]},
+        )
+        for line in (self._vanish_line, self._explode_line):
+            line.setVisible(False)
+            self.profile_plot.addItem(line)
         self._bar_text: list[pg.TextItem] = []
-        lay.layout.setColumnStretchFactor(0, 3)
-        lay.layout.setColumnStretchFactor(1, 1)
-        self._update_labels()
+        lay.layout.setColumnStretchFactor(0, 5)
+        lay.layout.setColumnStretchFactor(2, 2)
 
     # -- SnapshotView ------------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -139,19 +202,23 @@ class GradientPlot(QWidget):
             self._rebuild(L, acts)
         h = snapshot.history
         if len(h):
-            if len(self._buffers["grad_norm"]) and h.step[0] <= self._buffers["grad_norm"].x[-1]:
-                # the run restarted without clear() (a new trainer): start over
-                self._rebuild(L, acts)
-            for key, (field, _, _) in QUANTITIES.items():
-                values = getattr(h, field)
-                self._buffers[key].append(h.step, values)
-                self._logs[key].append(h.step, safe_log10(values))
-                self._last[key] = np.asarray(values[-1], dtype=float)
-            self._update_curves()
+            raw = self._raw["grad_norm"]
+            if len(raw) and h.step[0] <= raw.x[-1]:
+                self._rebuild(L, acts)  # a new run without clear(): start over
+            for key, (field, *_) in QUANTITIES.items():
+                self._append(key, h.step, np.asarray(getattr(h, field), dtype=float))
+            self._dirty = True
+        elif not self._last and snapshot.layers:
+            # a first snapshot without history: the layers' current values
+            for key, (field, *_) in QUANTITIES.items():
+                self._last[key] = np.array([getattr(s, field) for s in snapshot.layers], float)
         health = snapshot.health
-        hl = tuple(health.layers) if health.verdict in UNHEALTHY else ()
-        self._highlight = hl
-        self._update_profile(snapshot)
+        highlight = tuple(health.layers) if health.verdict in UNHEALTHY else ()
+        if highlight != self._highlight:
+            self._highlight = highlight
+            self._update_pens()
+        if self.isVisible():
+            self._draw()
 
     def clear(self) -> None:
         self._rebuild(self._L, self._activations)
@@ -160,13 +227,12 @@ class GradientPlot(QWidget):
         return self.graphics.ci
 
     def table(self) -> tuple[list[str], list[list[object]]]:
-        """step, then one column per layer of the shown quantity, for the kept history."""
-        buf = self._buffers.get(self.quantity)
+        """step, then one column per layer of the shown quantity (raw values), kept history."""
+        buf = self._raw.get(self.quantity)
         header = ["step"] + [f"{self.quantity}_{l}" for l in range(1, self._L + 1)]
         if buf is None:
             return header, []
-        rows = [[int(s), *map(float, v)] for s, v in zip(buf.x, buf.y, strict=True)]
-        return header, rows
+        return header, [[int(s), *map(float, v)] for s, v in zip(buf.x, buf.y, strict=True)]
 
     # -- API ---------------------------------------------------------------------------------
     def set_quantity(self, key: str) -> None:
@@ -175,25 +241,74 @@ class GradientPlot(QWidget):
             raise ValueError(f"unknown quantity {key!r} (allowed: {', '.join(QUANTITIES)})")
         for b in self._group.buttons():
             if b.property("quantity") == key and not b.isChecked():
-                b.setChecked(True)  # re-enters through _on_quantity_toggled
+                b.setChecked(True)  # comes back through _on_quantity_toggled
                 return
         self.quantity = key
         self._update_labels()
-        self._update_curves()
-        self._update_profile(None)
+        self._dirty = True
+        self._draw()
+
+    def set_smooth(self, on: bool) -> None:
+        self.smooth = bool(on)
+        if self.smooth_check.isChecked() != self.smooth:
+            self.smooth_check.setChecked(self.smooth)
+        self._dirty = True
+        self._draw()
 
     def series(self, key: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(steps (k,), values (k, L)) kept for ``key`` (default: the shown quantity)."""
-        buf = self._buffers.get(key or self.quantity)
+        """(steps (k,), raw values (k, L)) kept for ``key`` (default: the shown quantity)."""
+        buf = self._raw.get(key or self.quantity)
         if buf is None:
             return np.zeros(0, np.int64), np.zeros((0, self._L))
         return buf.x.copy(), buf.y.copy()
+
+    def drawn(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(x, log10 y) the curve of ``layer`` (1-based) holds now."""
+        x, y = self._curves[layer - 1].getData()
+        return np.asarray(x), np.asarray(y)
 
     @property
     def highlighted(self) -> tuple[int, ...]:
         return self._highlight
 
     # -- internals ---------------------------------------------------------------------------
+    def _append(self, key: str, steps: np.ndarray, values: np.ndarray) -> None:
+        logs = safe_log10(values)
+        self._raw[key].append(steps, values)
+        self._logs[key].append(steps, logs)
+        self._finite[key] = self._finite[key] and bool(np.isfinite(logs).all())
+        ema = self._ema.get(key)
+        out = np.empty_like(logs)
+        for i, row in enumerate(logs):
+            if ema is None:
+                ema = row.copy()
+            else:
+                ema = np.where(np.isfinite(ema), ema + SMOOTHING * (row - ema), row)
+                ema = np.where(np.isfinite(row), ema, np.nan)
+            out[i] = ema
+        self._ema[key] = ema
+        self._smoothed[key].append(steps, out)
+        self._last[key] = values[-1]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """In a narrow dock the legend gives its room to the profile, whose bars carry the same
+        colours with the layer numbers."""
+        super().resizeEvent(event)
+        compact = self.height() < self.COMPACT_HEIGHT
+        if compact != self._compact:
+            self._compact = compact
+            self._update_labels()
+        wide = self.width() >= self.LEGEND_MIN_WIDTH
+        if wide != self._legend_shown:
+            self._legend_shown = wide
+            self.legend.setVisible(wide)
+            self._key_cell.setMaximumWidth(10_000 if wide else 0)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._dirty = True
+        self._draw()
+
     def _on_quantity_toggled(self, button, checked: bool) -> None:
         if checked:
             self.set_quantity(button.property("quantity"))
@@ -204,18 +319,26 @@ class GradientPlot(QWidget):
             self.series_plot.removeItem(c)
         self.legend.clear()
         self._curves = []
-        self._buffers = {k: SeriesBuffer(L, self.MAX_POINTS) for k in QUANTITIES}
+        self._raw = {k: SeriesBuffer(L, self.MAX_POINTS) for k in QUANTITIES}
         self._logs = {k: SeriesBuffer(L, self.MAX_POINTS) for k in QUANTITIES}
+        self._smoothed = {k: SeriesBuffer(L, self.MAX_POINTS) for k in QUANTITIES}
+        self._ema = {}
+        self._finite = dict.fromkeys(QUANTITIES, True)
         self._last = {}
         self._highlight = ()
         self._markers.setData([], [])
         colours = depth_colours(L)
         for l in range(L):
-            c = pg.PlotDataItem(pen=pg.mkPen(colours[l], width=1), name=self._layer_name(l + 1),
-                                clipToView=True, autoDownsample=True, downsampleMethod="peak")
+            c = pg.PlotDataItem(
+                pen=pg.mkPen(colours[l], width=1),
+                clipToView=True,
+                autoDownsample=True,
+                downsampleMethod="peak",
+            )
             self.series_plot.addItem(c)
             self._curves.append(c)
-        self.legend.setColumnCount(1 if L <= 6 else 2)
+            self.legend.addItem(c, self._layer_name(l + 1))
+        self.legend.setColumnCount(1 if L <= 12 else 2)
         for t in self._bar_text:
             self.profile_plot.removeItem(t)
         self._bar_text = []
@@ -223,50 +346,73 @@ class GradientPlot(QWidget):
             t = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 1.0))
             self.profile_plot.addItem(t)
             self._bar_text.append(t)
-        self._bars.setOpts(x=np.arange(1, L + 1), height=np.zeros(L), y0=np.zeros(L),
-                           brushes=[pg.mkBrush(c) for c in colours],
-                           pens=[pg.mkPen(c) for c in colours])
+        self._bars.setOpts(
+            x=np.arange(1, L + 1),
+            height=np.zeros(L),
+            y0=np.zeros(L),
+            brushes=[pg.mkBrush(c) for c in colours],
+            pens=[pg.mkPen(c) for c in colours],
+        )
         self.profile_plot.setXRange(0.4, L + 0.6, padding=0)
-        ax = self.profile_plot.getAxis("bottom")
-        ax.setTicks([[(l, str(l)) for l in range(1, L + 1)]])
-        self._threshold.setVisible(False)
+        self.profile_plot.getAxis("bottom").setTicks([[(l, str(l)) for l in range(1, L + 1)]])
+        self._vanish_line.setVisible(False)
+        self._explode_line.setVisible(False)
         self.profile_label.setText("")
+        self._dirty = False
 
     def _layer_name(self, l: int) -> str:
         act = self._activations[l - 1] if l - 1 < len(self._activations) else ""
-        return f"layer {l} ({act})" if act else f"layer {l}"
+        return f"layer {l} · {act}" if act else f"layer {l}"
 
     def _update_labels(self) -> None:
-        _, label, axis = QUANTITIES[self.quantity]
+        """Titles and axis labels; a short dock (compact) drops them to give the plots room."""
+        _, label, axis, _ = QUANTITIES[self.quantity]
+        if self._compact:
+            for plot in (self.series_plot, self.profile_plot):
+                plot.setTitle(None)
+                plot.setLabel("left", None)
+                plot.getAxis("left").showLabel(False)
+                plot.setLabel("bottom", None)
+                plot.getAxis("bottom").showLabel(False)
+            return
         self.series_plot.setLabel("left", axis)
-        self.series_plot.setTitle(f"{label} per layer over training")
-        self.profile_plot.setTitle(f"now: {label} across depth")
+        self.profile_plot.setLabel("left", f"{label} (log)")
+        self.series_plot.setLabel("bottom", "step")
+        self.profile_plot.setLabel("bottom", "layer (input → output)")
+        self.series_plot.setTitle(f"{label} per layer over training", color=FOREGROUND)
+        self.profile_plot.setTitle(f"now: {label} across depth", color=FOREGROUND)
 
-    def _update_curves(self) -> None:
-        buf = self._logs.get(self.quantity)
+    def _update_pens(self) -> None:
+        colours = depth_colours(self._L)
+        for l, c in enumerate(self._curves):
+            width = 2 if (l + 1) in self._highlight else 1
+            c.setPen(pg.mkPen(colours[l], width=width))
+
+    def _draw(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._draw_curves()
+        self._draw_profile()
+
+    def _draw_curves(self) -> None:
+        buf = (self._smoothed if self.smooth else self._logs).get(self.quantity)
         if buf is None or not self._curves:
             return
         x, y = buf.x, buf.y
-        finite = bool(np.isfinite(y).all())
+        finite = self._finite[self.quantity]
         for l, c in enumerate(self._curves):
             c.setData(x, y[:, l], skipFiniteCheck=finite, connect="all" if finite else "finite")
-        if self._highlight and len(x):
-            pts = [(x[-1], y[-1, l - 1]) for l in self._highlight
-                   if 0 < l <= self._L and math.isfinite(y[-1, l - 1])]
-            self._markers.setData([p[0] for p in pts], [p[1] for p in pts])
-        else:
-            self._markers.setData([], [])
+        pts = [
+            (x[-1], y[-1, l - 1])
+            for l in self._highlight
+            if len(x) and 0 < l <= self._L and math.isfinite(y[-1, l - 1])
+        ]
+        self._markers.setData([p[0] for p in pts], [p[1] for p in pts])
 
-    def _update_profile(self, snapshot: Snapshot | None) -> None:
+    def _draw_profile(self) -> None:
         L = self._L
-        if L == 0:
-            return
-        if snapshot is not None and self.quantity not in self._last and snapshot.layers:
-            # no history yet (a fresh snapshot): use the layers' current values
-            for key, (field, _, _) in QUANTITIES.items():
-                self._last[key] = np.array([getattr(s, field) for s in snapshot.layers], float)
         values = self._last.get(self.quantity)
-        if values is None:
+        if L == 0 or values is None:
             return
         logs = safe_log10(values)
         finite = np.isfinite(logs)
@@ -274,34 +420,44 @@ class GradientPlot(QWidget):
             return
         lo = math.floor(np.nanmin(logs[finite])) - 1
         hi = math.ceil(np.nanmax(logs[finite])) + 1
-        if self.quantity == "grad_norm" and L >= 3 and finite[-1]:
-            cut = logs[-1] + math.log10(DEFAULT_THRESHOLDS.vanish_ratio)
-            self._threshold.setValue(cut)
-            self._threshold.setVisible(True)
+        grad = self.quantity == "grad_norm"
+        # the alarm lines, when a bar comes within a decade of them
+        cut = logs[-1] + math.log10(DEFAULT_THRESHOLDS.vanish_ratio) if finite[-1] else math.nan
+        show_vanish = (
+            grad and L >= 3 and bool(np.nanmin(logs[finite][:-1] if L > 1 else [0]) <= cut + 1)
+        )
+        if show_vanish:
+            self._vanish_line.setValue(cut)
             lo = min(lo, math.floor(cut) - 1)
-        else:
-            self._threshold.setVisible(False)
+        self._vanish_line.setVisible(show_vanish)
+        boom = math.log10(DEFAULT_THRESHOLDS.explode_norm)
+        show_explode = grad and float(np.nanmax(logs[finite])) >= boom - 1
+        if show_explode:
+            hi = max(hi, math.ceil(boom) + 1)
+        self._explode_line.setVisible(show_explode)
         lo = max(lo, LOG_FLOOR)
         heights = np.where(finite, logs - lo, 0.0)
         colours = depth_colours(L)
-        pens = [pg.mkPen(ALARM, width=3) if (l + 1) in self._highlight else pg.mkPen(colours[l])
-                for l in range(L)]
+        pens = [
+            pg.mkPen(ALARM, width=3) if (l + 1) in self._highlight else pg.mkPen(colours[l])
+            for l in range(L)
+        ]
         self._bars.setOpts(x=np.arange(1, L + 1), height=heights, y0=np.full(L, lo), pens=pens)
         self.profile_plot.setYRange(lo, hi, padding=0)
         for l, t in enumerate(self._bar_text):
             if finite[l]:
-                t.setText(f"{values[l]:.0e}".replace("e-0", "e-").replace("e+0", "e+"))
+                t.setText(format_value(values[l]))
                 t.setColor(ALARM if (l + 1) in self._highlight else FOREGROUND)
                 t.setPos(l + 1, logs[l])
             else:
                 t.setText("")
         text = ""
-        if L >= 2 and finite[0] and finite[-1] and values[-1] > 0:
-            r = values[0] / values[-1]
-            if r > 0:
-                text = (f"layer 1 gets {power_label(round(math.log10(r)))} × layer {L}'s "
-                        f"{QUANTITIES[self.quantity][1]}")
-        self.profile_label.setText(text)
+        if L >= 2 and finite[0] and finite[-1] and values[-1] > 0 and values[0] > 0:
+            k = round(math.log10(values[0] / values[-1]))
+            what = QUANTITIES[self.quantity][1]
+            text = f"now: layer 1 gets {power_label(k)} × layer {L}'s {what}"
+        if text != self.profile_label.text():
+            self.profile_label.setText(text)
 
 
 def main() -> None:

@@ -33,8 +33,9 @@ def load_preset(name_or_path: str) -> dict:
 class StandaloneWindow(QWidget):
     """A banner above one view, fed from a ``TrainingSession`` by a 30 Hz timer."""
 
-    def __init__(self, view: QWidget, experiment: dict, *, max_steps_per_second: float = 0.0,
-                 epochs: int = 0) -> None:
+    def __init__(
+        self, view: QWidget, experiment: dict, *, max_steps_per_second: float = 0.0, epochs: int = 0
+    ) -> None:
         super().__init__()
         self.setWindowTitle(f"{view.windowTitle()} — {experiment.get('name', 'experiment')}")
         self.banner = HealthBanner(self)
@@ -44,8 +45,9 @@ class StandaloneWindow(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(view, 1)
         trainer = Trainer(experiment, make_dataset(experiment["data"]))
-        self.session = TrainingSession(trainer, max_steps_per_second=max_steps_per_second,
-                                       epochs=epochs)
+        self.session = TrainingSession(
+            trainer, max_steps_per_second=max_steps_per_second, epochs=epochs
+        )
         self.timer = QTimer(self)
         self.timer.setInterval(33)
         self.timer.timeout.connect(self._on_tick)
@@ -67,14 +69,20 @@ class StandaloneWindow(QWidget):
 
 def run_standalone(view_cls: type[QWidget], argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=f"{view_cls.__name__} on a preset, live")
-    parser.add_argument("preset", nargs="?", default="vanishing",
-                        help="preset name (resources/presets/NAME.json) or an experiment file")
-    parser.add_argument("--steps-per-second", type=float, default=0.0,
-                        help="throttle training (0: flat out)")
+    parser.add_argument(
+        "preset",
+        nargs="?",
+        default="vanishing",
+        help="preset name (resources/presets/NAME.json) or an experiment file",
+    )
+    parser.add_argument(
+        "--steps-per-second", type=float, default=0.0, help="throttle training (0: flat out)"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = StandaloneWindow(view_cls(), load_preset(args.preset),
-                              max_steps_per_second=args.steps_per_second)
+    window = StandaloneWindow(
+        view_cls(), load_preset(args.preset), max_steps_per_second=args.steps_per_second
+    )
     window.resize(1200, 700)
     window.show()
     code = app.exec()

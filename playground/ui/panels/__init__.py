@@ -1,0 +1,1 @@
+"""Control panels of the main window: data, hyperparameters, output layer."""

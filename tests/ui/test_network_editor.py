@@ -1,0 +1,86 @@
+"""The network editor: dense networks stay drawable, edges and nodes are found under the mouse,
+weights and biases edited by clicking reach the running trainer, layers can be outlined."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from PySide6.QtCore import QPointF
+from window_helpers import last_snapshot, widget
+
+from playground.ui.editor_items import EdgeLayer, NodeLayer
+
+
+def test_a_deep_wide_network_builds_and_draws(make_window, qtbot, experiment) -> None:
+    exp = copy.deepcopy(experiment)
+    exp["model"]["layers"] = [{"units": 32, "activation": "relu"}] * 10 + [
+        {"units": 1, "activation": "sigmoid"}
+    ]
+    exp["model"]["init"] = {"scheme": "he_normal"}
+    window = make_window(exp)
+    view = widget(window, "network_editor")
+    for k in range(1, 11):
+        assert widget(window, f"activation_combo_{k}").currentData() == "relu"
+    window.controller.step(3)
+    last_snapshot(window, qtbot, lambda s: s.step == 3)
+    image = view.grab().toImage()
+    assert not image.isNull() and image.width() > 100
+    edges = [item for item in view.scene().items() if isinstance(item, EdgeLayer)]
+    assert (
+        len(edges) == 11
+        and sum(e.shape_[0] * e.shape_[1] for e in edges) == 6 * 32 + 9 * 32 * 32 + 32
+    )
+    # controls sit above their columns, left to right, without overlapping
+    xs = [widget(window, f"activation_combo_{k}").parentWidget().geometry() for k in range(1, 11)]
+    assert all(a.right() < b.left() for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_hit_testing_finds_edges_and_nodes() -> None:
+    edges = EdgeLayer(1, 0.0, np.array([-10.0, 10.0]), 100.0, np.array([-20.0, 0.0, 20.0]))
+    # the edge from input j=1 (y=10) to output i=2 (y=20), at its middle
+    assert edges.hit(QPointF(50.0, 15.0), 2.0) == (2, 1)
+    assert edges.hit(QPointF(50.0, 40.0), 2.0) is None
+    nodes = NodeLayer(1, 0.0, np.array([-30.0, 0.0, 30.0]), 20.0)
+    assert nodes.hit(QPointF(3.0, 28.0)) == 2
+    assert nodes.hit(QPointF(3.0, 15.0)) is None
+
+
+def test_weight_and_bias_edits_reach_the_trainer(make_window, qtbot) -> None:
+    window = make_window()
+    window.editor.weight_edited.emit(2, 1, 3, 1.25)
+    window.editor.bias_edited.emit(1, 0, -0.5)
+    s = last_snapshot(window, qtbot, lambda s: s.weights[1][1, 3] == 1.25)
+    assert s.biases[0][0] == -0.5
+    exp = window.experiment()
+    assert exp["weights"][1]["W"][1][3] == 1.25 and exp["weights"][0]["b"][0] == -0.5
+    # the tooltip text tells the value
+    view = widget(window, "network_editor")
+    assert "w = 1.25" in view.describe(("edge", 2, 1, 3))
+    assert "b = -0.5" in view.describe(("node", 1, 0, 0))
+
+
+def test_gradient_edges_and_layer_highlight(make_window, qtbot) -> None:
+    window = make_window()
+    window.controller.step(4)
+    last_snapshot(window, qtbot, lambda s: s.step == 4)
+    widget(window, "edge_gradient_check").setChecked(True)
+    view = widget(window, "network_editor")
+    assert view._edge_mode == "gradient"
+    view.grab()
+    window.editor.highlight_layers([1, 2])
+    nodes = [i for i in view.scene().items() if isinstance(i, NodeLayer)]
+    lit = sorted(n.layer for n in nodes if n._highlight)
+    assert lit == [1, 2]
+    window.editor.highlight_layers(())
+    assert not any(n._highlight for n in nodes)
+
+
+def test_zoom_and_fit(make_window) -> None:
+    window = make_window()
+    view = widget(window, "network_editor")
+    scale = view.transform().m11()
+    view.zoom(1.25)
+    assert view.transform().m11() > scale
+    view.fit()
+    assert view.transform().m11() <= 1.0
