@@ -2,9 +2,14 @@
 
 * OpenBLAS with 2 threads on small matrices thrashes (256² fell from 35 to 3–6 steps/s): the
   engine runs BLAS single-threaded, which also leaves the second core to the GUI;
-* OpenBLAS picks AVX2 kernels on AVX-512 CPUs; ``OPENBLAS_CORETYPE=SkylakeX`` selects the AVX-512
-  ones. It must be set before NumPy loads, so the entry points call ``configure_environment()``
-  first thing.
+* OpenBLAS picks (or is told, by ``OPENBLAS_CORETYPE=Haswell`` in these machines' environment)
+  AVX2 kernels on CPUs that have AVX-512; ``OPENBLAS_CORETYPE=SkylakeX`` selects the AVX-512 ones:
+  +35–45% steps/s on the 784-512-256-10 benchmark (``scripts/bench.py``). It must be set before
+  NumPy loads, so the entry points call ``configure_environment()`` first thing.
+
+``PLAYGROUND_BLAS_CORETYPE`` overrides the choice: ``auto`` (default: SkylakeX where the CPU has
+the AVX-512 subsets those kernels use, else leave OpenBLAS alone), ``keep`` (never touch
+``OPENBLAS_CORETYPE``), or a core type name passed through as is.
 """
 
 from __future__ import annotations
@@ -12,36 +17,44 @@ from __future__ import annotations
 import os
 import sys
 
+#: the AVX-512 subsets OpenBLAS's SkylakeX kernels need
+SKYLAKEX_FLAGS = frozenset({"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"})
 
-def _has_avx512() -> bool:
+
+def cpu_flags() -> frozenset[str]:
+    """The CPU feature flags from /proc/cpuinfo (empty where it is unavailable)."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="ignore") as fh:
             for line in fh:
                 if line.startswith("flags"):
-                    return " avx512f " in f" {line.split(':', 1)[1].strip()} "
+                    return frozenset(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return False
+    return frozenset()
+
+
+def chosen_coretype(environ: dict | None = None, flags: frozenset[str] | None = None) -> str | None:
+    """The OpenBLAS core type to set, or None to leave ``OPENBLAS_CORETYPE`` as it is."""
+    env = os.environ if environ is None else environ
+    choice = env.get("PLAYGROUND_BLAS_CORETYPE", "auto")
+    if choice == "keep":
+        return None
+    if choice != "auto":
+        return choice
+    flags = cpu_flags() if flags is None else flags
+    return "SkylakeX" if SKYLAKEX_FLAGS <= flags else None
 
 
 def configure_environment(threads: int = 1) -> None:
-    """Set BLAS environment variables (only those the user has not set) before NumPy is imported.
+    """Set BLAS environment variables before NumPy is imported: ``threads`` BLAS threads (unless
+    the user set a count) and the OpenBLAS core type (see the module docstring).
 
-    Without effect when NumPy is already loaded (then ``limit_threads`` still works).
+    Without effect when NumPy is already loaded.
     """
     if "numpy" in sys.modules:
-        limit_threads(threads)
         return
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, str(threads))
-    if _has_avx512():
-        os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")
-
-
-def limit_threads(threads: int = 1) -> None:
-    """Limit the BLAS thread pool of an already-loaded NumPy (via threadpoolctl when present)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(threads, user_api="blas")
+    core = chosen_coretype()
+    if core:
+        os.environ["OPENBLAS_CORETYPE"] = core

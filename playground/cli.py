@@ -111,8 +111,8 @@ def train(args: argparse.Namespace) -> int:
     exp, ds = _load(args.file)
     if args.epochs is not None and args.epochs < 0:
         raise CliError("--epochs must be ≥ 0")
-    try:
-        tr = Trainer(exp, ds, grid_size=0)
+    try:  # the boundary grid costs nothing per step; only --plots draws it
+        tr = Trainer(exp, ds) if args.plots else Trainer(exp, ds, grid_size=0)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     epochs = (
@@ -124,12 +124,15 @@ def train(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+    plots = _plot_recorder(exp, tr, epochs) if args.plots else None
 
     tty = sys.stderr.isatty()
     started = time.perf_counter()
-    shown = [0.0]
+    shown = [0.0, -1]  # time and step of the last line printed
 
     def progress(trainer) -> None:
+        if plots is not None:  # called after every epoch with --plots
+            plots.take(trainer)
         if args.quiet:
             return
         if trainer.epoch_rows:
@@ -141,15 +144,18 @@ def train(args: argparse.Namespace) -> int:
                 r[f"train_{name}"],
                 r[f"test_{name}"],
             )
-        line = _progress_line(trainer, target, started)
         now = time.perf_counter()
+        at_end = trainer.epoch >= target and trainer.step_count != shown[1]
+        if now - shown[0] < (0.1 if tty else 2.0) and not at_end:
+            return
+        shown[:] = [now, trainer.step_count]
+        line = _progress_line(trainer, target, started)
         if tty:
             print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif now - shown[0] >= 2.0 or trainer.epoch >= target:
+        else:
             print(line, file=sys.stderr, flush=True)
-            shown[0] = now
 
-    diverged = run_headless(tr, epochs, progress)
+    diverged = run_headless(tr, epochs, progress, progress_interval=0.0 if plots else 0.1)
     if tty and not args.quiet:
         print(file=sys.stderr)
     final = tr.current_experiment()
@@ -157,18 +163,38 @@ def train(args: argparse.Namespace) -> int:
         save_experiment(final, out / "experiment.json")
         save_weights_npz(out / "weights.npz", tr.net.weights, tr.net.biases, final)
         write_metrics_csv(out / "metrics.csv", tr.epoch_rows, tr.problem, tr.net.n_layers)
-        if args.plots:
-            from playground.ui.headless import render_plots
-
-            render_plots(final, tr, out / "plots")
     except (OSError, ExperimentError) as exc:
         raise CliError(str(exc)) from None
+    if plots is not None:
+        from playground.ui.headless import render_plots
+
+        try:
+            render_plots(final, tr, out / "plots", recorder=plots)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot write the plots: {_reason(exc)}") from None
     if diverged is not None:
         print(f"playground train: diverged: {diverged}", file=sys.stderr)
         return EXIT_DIVERGED
     if not args.quiet:
-        print(f"wrote {out}/experiment.json, weights.npz, metrics.csv", file=sys.stderr)
+        extra = ", plots/" if plots is not None else ""
+        print(f"wrote {out}/experiment.json, weights.npz, metrics.csv{extra}", file=sys.stderr)
     return EXIT_OK
+
+
+def _reason(exc: Exception) -> str:
+    """An exception as one readable line (no ``[Errno n]`` prefix)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
+
+
+def _plot_recorder(exp: dict, tr, epochs: int):  # noqa: ANN202 - a ui.headless.PlotRecorder
+    """The plot views of ``--plots`` (imports Qt, offscreen), fed after every epoch."""
+    try:
+        from playground.ui.headless import PlotRecorder
+    except ImportError as exc:
+        raise CliError(f"--plots needs the GUI packages (PySide6, pyqtgraph): {exc}") from None
+    return PlotRecorder(exp, tr, epochs)
 
 
 def export(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from playground.blas import configure_environment  # noqa: E402
 
-configure_environment()
+configure_environment(threads=os.cpu_count() or 1)  # as `playground train`
 
 import numpy as np  # noqa: E402
 
@@ -188,11 +188,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--workloads", default="W1,W2,W3,W4")
     ap.add_argument("--float32", action="store_true", help="also run W3/W4 in float32")
+    ap.add_argument(
+        "--torch-threads",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="PyTorch intra-op threads (default: all cores, its own default)",
+    )
     args = ap.parse_args()
     try:
         import torch
 
         have_torch = True
+        torch.set_num_threads(args.torch_threads)
         torch_info = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
     except ImportError:
         have_torch = False

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import build_experiment, spiral
 
 from playground.data import make_dataset
 from playground.engine import Network
@@ -33,35 +34,19 @@ def write_experiment(
     batch_size=10,
     **extra,
 ) -> Path:
-    exp = {
-        "format": "playground-experiment",
-        "version": 1,
-        "data": data
-        or {
-            "dataset": "spiral",
-            "samples": 60,
-            "noise": 0.1,
-            "train_fraction": 0.5,
-            "features": ["x1", "x2"],
-            "seed": 1,
-        },
-        "model": {
-            "inputs": inputs,
-            "layers": layers
-            or [{"units": 5, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-            "loss": loss,
-            "init": init or {"scheme": "xavier_uniform"},
-            "seed": 0,
-        },
-        "training": {
-            "optimizer": optimizer or {"name": "momentum", "learning_rate": 0.05},
-            "batch_size": batch_size,
-            "epochs": epochs,
-            "regularization": {"kind": "l2", "rate": 0.001},
-        },
-        "weights": None,
-        **extra,
-    }
+    exp = build_experiment(
+        layers,
+        data=data or spiral(samples=60),
+        inputs=inputs,
+        loss=loss,
+        init=init,
+        optimizer=optimizer or {"name": "momentum", "learning_rate": 0.05},
+        batch_size=batch_size,
+        epochs=epochs,
+        regularization={"kind": "l2", "rate": 0.001},
+        validate=False,
+    )
+    exp.update(extra)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(exp), encoding="utf-8")
     return path

@@ -128,7 +128,8 @@ class Stepper:
         assert self.last is not None and self.last_x is not None
         return Trace(self.last_x[:, :-1], list(self.last.Z), list(self.last.A))
 
-    def delta(self, l: int) -> np.ndarray:
-        """δ^[l] per example (rows) for the last batch, l = 1..L (a new array)."""
+    def delta(self, l: int, rows: int | None = None) -> np.ndarray:
+        """δ^[l] per example (rows) for the last batch, l = 1..L (a new array); only the first
+        ``rows`` examples when given."""
         assert self.last is not None
-        return self.last.D[l - 1] * self.last.m
+        return self.last.D[l - 1][:rows] * self.last.m

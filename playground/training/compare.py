@@ -4,27 +4,25 @@ round-robin in one worker thread (no Qt).
 Every variant shares the data set (one ``Dataset`` object, so the same points and split), the
 data seed and the model seed (so the same batch order and, for the same init scheme, the same
 draws); only the changed part of the model differs. ``CompareRunner`` steps the trainers in turn,
-the same number of steps each, and leaves each one's newest snapshot in its own ``Mailbox`` for the
-GUI to poll.
+the same number of steps each (a ``TrainerGroup`` in a ``TrainingSession``), and leaves their
+newest snapshots in the session's ``Mailbox`` for the GUI to poll.
 
 >>> variants = init_variants(experiment, ["zeros", "normal", "he_normal"])
 >>> runner = CompareRunner([v.experiment for v in variants])
->>> runner.start(); runner.play()   # … later: runner.mailboxes[i].take(); runner.stop()
+>>> runner.start(); runner.play()   # … later: runner.take(); runner.stop()
 """
 
 from __future__ import annotations
 
 import copy
-import queue
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from playground.data import make_dataset
 from playground.engine.names import ACTIVATIONS, INITS
 from playground.io import validate_experiment
-from playground.training.session import Command, Mailbox
+from playground.training.session import TrainingSession
+from playground.training.snapshot import Divergence, Snapshot
 from playground.training.trainer import Diverged, Trainer
 
 #: initialization choices offered for comparison: key → (label, "init" section)
@@ -88,11 +86,81 @@ def activation_variants(experiment: dict, names: Sequence[str]) -> list[Variant]
     return [Variant(ACTIVATIONS[a][0], with_hidden_activation(experiment, a)) for a in names]
 
 
+@dataclass(frozen=True)
+class GroupSnapshot:
+    """The snapshots of all variants at one moment (variant order)."""
+
+    snapshots: tuple[Snapshot, ...]
+    reason: str
+
+    def merged_after(self, older: GroupSnapshot) -> GroupSnapshot:
+        """Each variant's snapshot with ``older``'s history prepended (see ``Mailbox``)."""
+        return GroupSnapshot(
+            tuple(s.merged_after(o) for s, o in zip(self.snapshots, older.snapshots, strict=True)),
+            self.reason,
+        )
+
+
+class TrainerGroup:
+    """Several trainers stepped together, round-robin, the same number of steps each.
+
+    It offers what ``TrainingSession`` uses of a ``Trainer`` (``train_steps``, ``snapshot``,
+    ``divergence``, ``epoch``, …), so one session thread runs a whole comparison. A variant that
+    diverges stops; the group counts as diverged only when all have.
+    """
+
+    def __init__(self, trainers: Sequence[Trainer]) -> None:
+        self.trainers = list(trainers)
+
+    def _live(self) -> list[Trainer]:
+        return [t for t in self.trainers if t.divergence is None]
+
+    @property
+    def divergence(self) -> Divergence | None:
+        return None if self._live() else self.trainers[0].divergence
+
+    @property
+    def epoch(self) -> int:
+        return min(t.epoch for t in (self._live() or self.trainers))
+
+    @property
+    def step_count(self) -> int:
+        return min(t.step_count for t in self.trainers)
+
+    @property
+    def steps_left_in_epoch(self) -> int:
+        return min(t.steps_left_in_epoch for t in (self._live() or self.trainers))
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return max(t.batches_per_epoch for t in self.trainers)
+
+    def train_steps(self, n: int, *, epoch_metrics: bool = False) -> int:
+        for trainer in self._live():
+            try:
+                trainer.train_steps(n, epoch_metrics=epoch_metrics)
+            except Diverged:
+                pass
+        if not self._live():
+            raise Diverged(self.trainers[0].divergence)  # type: ignore[arg-type]
+        return n
+
+    def snapshot(self, reason: str = "tick") -> GroupSnapshot:
+        return GroupSnapshot(
+            tuple(
+                t.snapshot(reason if t.divergence is None else "diverged") for t in self.trainers
+            ),
+            reason,
+        )
+
+
 class CompareRunner:
-    """Trains several experiments on the same data in one worker thread, round-robin.
+    """Trains several experiments on the same data in one worker thread (a ``TrainingSession``
+    running a ``TrainerGroup``).
 
     * ``start()``, ``play()``, ``pause()``, ``step(n)`` (n steps of every variant), ``stop()``;
-    * ``mailboxes[i]``: the newest snapshot of variant i (with its history since the last take);
+    * ``take()``: the newest snapshot of every variant (each with its history since the last
+      take), or None when nothing is new;
     * a variant that diverges (NaN/Inf) stops; the others go on;
     * ``epochs``: stop playing when every variant has trained this many epochs (0: no limit).
     """
@@ -113,115 +181,34 @@ class CompareRunner:
         dataset = make_dataset(data)
         # no decision-boundary grids: the comparison shows gradients and losses only
         self.trainers = [Trainer(e, dataset, grid_size=0) for e in experiments]
-        self.mailboxes = [Mailbox() for _ in experiments]
-        self.publish_interval = 1.0 / publish_hz
-        self.epochs = epochs
-        self.on_error = on_error
-        self.error: BaseException | None = None
-        self._commands: queue.Queue[Command] = queue.Queue()
-        self._playing = False
-        self._chunk = 1
-        self._started = False
-        self._last_publish = 0.0
-        self._thread = threading.Thread(target=self._run, name="playground-compare", daemon=True)
+        self.session = TrainingSession(
+            TrainerGroup(self.trainers), publish_hz=publish_hz, epochs=epochs, on_error=on_error
+        )
+        self.mailbox = self.session.mailbox
+        self.start, self.play, self.pause = (
+            self.session.start,
+            self.session.play,
+            self.session.pause,
+        )
+        self.step, self.stop = self.session.step, self.session.stop
 
-    # -- commands (any thread) ---------------------------------------------------------------
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._thread.start()
+    def take(self) -> tuple[Snapshot, ...] | None:
+        group = self.mailbox.take()
+        return None if group is None else group.snapshots
 
-    def play(self) -> None:
-        self._commands.put(Command("play"))
-
-    def pause(self) -> None:
-        self._commands.put(Command("pause"))
-
-    def step(self, n: int = 1) -> None:
-        self._commands.put(Command("step", n))
-
-    def stop(self, timeout: float = 5.0) -> bool:
-        """Stop the worker; True when it ended within ``timeout`` seconds."""
-        self._commands.put(Command("stop"))
-        if self._started:
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+    @property
+    def error(self) -> BaseException | None:
+        return self.session.error
 
     @property
     def playing(self) -> bool:
-        return self._playing
+        return self.session.playing
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self.session.alive
 
     @property
     def steps(self) -> int:
         """Steps every variant has taken (the slowest one's count)."""
         return min(t.step_count for t in self.trainers)
-
-    # -- worker ------------------------------------------------------------------------------
-    def _publish(self, reason: str) -> None:
-        for trainer, box in zip(self.trainers, self.mailboxes, strict=True):
-            box.put(trainer.snapshot(reason if trainer.divergence is None else "diverged"))
-        self._last_publish = time.perf_counter()
-
-    def _train_all(self, n: int) -> None:
-        for trainer in self.trainers:
-            if trainer.divergence is None:
-                try:
-                    trainer.train_steps(n)
-                except Diverged:
-                    pass
-
-    def _done(self) -> bool:
-        live = [t for t in self.trainers if t.divergence is None]
-        return not live or bool(self.epochs and all(t.epoch >= self.epochs for t in live))
-
-    def _handle(self, cmd: Command) -> bool:
-        if cmd.name == "stop":
-            return False
-        if cmd.name == "play":
-            self._playing = not self._done()
-        elif cmd.name == "pause":
-            if self._playing:
-                self._playing = False
-                self._publish("pause")
-        elif cmd.name == "step":
-            self._playing = False
-            self._train_all(int(cmd.arg or 1))
-            self._publish("step")
-        return True
-
-    def _run(self) -> None:
-        try:
-            self._publish("start")
-            while True:
-                try:
-                    cmd = self._commands.get(block=not self._playing)
-                    if not self._handle(cmd):
-                        return
-                    continue
-                except queue.Empty:
-                    pass
-                self._play_round()
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI, never a traceback
-            self._playing = False
-            self.error = exc
-            if self.on_error is not None:
-                self.on_error(exc)
-
-    def _play_round(self) -> None:
-        """One round: ``_chunk`` steps of every variant (≈ 5 ms in all), then publish if due."""
-        t0 = time.perf_counter()
-        self._train_all(self._chunk)
-        dt = time.perf_counter() - t0
-        if dt < 0.0025:
-            self._chunk = min(self._chunk * 2, 100_000)
-        elif dt > 0.01 and self._chunk > 1:
-            self._chunk = max(1, self._chunk // 2)
-        if self._done():
-            self._playing = False
-            self._publish("end")
-        elif time.perf_counter() - self._last_publish >= self.publish_interval:
-            self._publish("tick")

@@ -64,6 +64,17 @@ class History:
         )
 
 
+#: History's per-layer series, in the order of its fields (and of ``stats.record_row``'s rows)
+LAYER_SERIES: tuple[str, ...] = (
+    "grad_norm",
+    "delta_norm",
+    "weight_norm",
+    "update_ratio",
+    "dead_fraction",
+    "saturated_fraction",
+)
+
+
 @dataclass(frozen=True)
 class Evals:
     """Losses and metrics on the training and test sets, one row per evaluation."""

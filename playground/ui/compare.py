@@ -330,13 +330,11 @@ class CompareWindow(QWidget):
         runner = self.runner
         if runner is None:
             return
-        changed = False
-        for k, box in enumerate(runner.mailboxes):
-            snap = box.take()
-            if snap is not None and k < len(self._columns):
+        snaps = runner.take()
+        for k, snap in enumerate(snaps or ()):
+            if k < len(self._columns):
                 self._show(k, snap)
-                changed = True
-        if changed:
+        if snaps:
             self._update_range()
             self.step_label.setText(f"step {runner.steps}")
         if self.play_button.isChecked() and all(t.divergence is not None for t in runner.trainers):

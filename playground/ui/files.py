@@ -18,9 +18,35 @@ from playground.resources import resource_dir
 
 #: file suffix → export format of ``playground.io.export``
 WEIGHT_FORMATS = {".npz": "npz", ".json": "json", ".onnx": "onnx", ".py": "torch"}
-WEIGHT_FILTERS = (
-    "NumPy weights (*.npz);;JSON weights (*.json);;ONNX model (*.onnx);;PyTorch script (*.py)"
-)
+#: the Export ▸ Weights… dialog's choices: filter → (suffix, precision of the model)
+WEIGHT_CHOICES = {
+    "NumPy weights (*.npz)": (".npz", "float32"),
+    "JSON weights, human-readable (*.json)": (".json", "float32"),
+    "ONNX model, float32 (*.onnx)": (".onnx", "float32"),
+    "ONNX model, float64 (*.onnx)": (".onnx", "float64"),
+    "PyTorch script + .npz, float32 (*.py)": (".py", "float32"),
+    "PyTorch script + .npz, float64 (*.py)": (".py", "float64"),
+}
+WEIGHT_FILTERS = ";;".join(WEIGHT_CHOICES)
+
+
+def weight_choice(path: str, chosen_filter: str) -> tuple[str, str]:
+    """(path with a suffix, precision) for what the Export ▸ Weights… dialog returned: a path
+    without a suffix gets the chosen filter's; the precision follows the filter when it is for
+    that suffix (float32 otherwise). Weight files always hold the engine's float64 numbers."""
+    suffix, precision = WEIGHT_CHOICES.get(chosen_filter, (".npz", "float32"))
+    if not os.path.splitext(path)[1]:
+        path += suffix
+    if Path(path).suffix.lower() != suffix:
+        precision = "float32"
+    return path, precision
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as one readable line for a dialog (no ``[Errno n]`` prefix)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def weight_format(path: str | os.PathLike[str]) -> str:
@@ -35,13 +61,10 @@ def weight_format(path: str | os.PathLike[str]) -> str:
     return WEIGHT_FORMATS[suffix]
 
 
-def export_weights(experiment: Mapping, path: str | os.PathLike[str]) -> list[Path]:
-    """Write the experiment's network (weights inline) to ``path`` in the format its suffix
-    names."""
+def network_of(experiment: Mapping):  # noqa: ANN201 - playground.engine.Network
+    """A new network with the experiment's weights inline (a copy, never the live one)."""
     from playground.engine import Network
-    from playground.io.export import export_network
 
-    fmt = weight_format(path)
     exp = dict(experiment)
     net = Network.from_config(exp["model"], exp["training"].get("regularization"))
     if exp.get("weights"):
@@ -49,7 +72,18 @@ def export_weights(experiment: Mapping, path: str | os.PathLike[str]) -> list[Pa
             [np.asarray(p["W"]) for p in exp["weights"]],
             [np.asarray(p["b"]) for p in exp["weights"]],
         )
-    return export_network(net, exp, fmt, path, precision="float32")
+    return net
+
+
+def export_weights(
+    experiment: Mapping, path: str | os.PathLike[str], precision: str = "float32"
+) -> list[Path]:
+    """Write the experiment's network (weights inline) to ``path`` in the format its suffix
+    names, through ``playground.io.export.export_network`` on a copy of the network."""
+    from playground.io.export import export_network
+
+    fmt = weight_format(path)
+    return export_network(network_of(experiment), dict(experiment), fmt, path, precision=precision)
 
 
 def export_plots(views: Mapping[str, QWidget], directory: str | os.PathLike[str]) -> list[Path]:

@@ -4,11 +4,18 @@
 window geometry and last choices from QSettings, runs the event loop and saves them again on exit.
 Any uncaught exception is shown in a dialog instead of ending the program (``sys.excepthook``).
 
+Unsaved work (``autosave.py``): before the window opens, an autosave left by a session that
+crashed or was killed is offered back; while the app runs the experiment is autosaved when
+modified; closing with unsaved changes asks Save / Discard / Cancel (``confirm_close``). These are
+switched on here, never by ``MainWindow`` itself.
+
 Development aids (environment variables):
 
 * ``PLAYGROUND_AUTOPLAY=1`` presses play once the window is up (screenshots of a running network);
 * ``PLAYGROUND_REPORT_SHOWN=1`` prints ``playground-shown <unix time>`` when the window first
-  paints, then quits (``scripts/bench_gui.py`` measures the start-up time with it).
+  paints, then quits (``scripts/bench_gui.py`` measures the start-up time with it);
+* ``PLAYGROUND_AUTOSAVE_INTERVAL``, ``PLAYGROUND_AUTOSAVE_DIR`` and ``PLAYGROUND_RESTORE``: see
+  ``autosave.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import traceback
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from playground.ui import autosave
 
 
 def install_excepthook() -> None:
@@ -65,10 +74,37 @@ class _FirstPaint(QObject):
         return False
 
 
+def _restored_window(recovered: tuple[dict, autosave.Orphan]) -> QWidget | None:
+    """The window on a restored autosave (unsaved, on its original file if it had one)."""
+    from playground.ui.main_window import MainWindow
+
+    experiment, orphan = recovered
+    try:
+        window = MainWindow(experiment)
+    except Exception as exc:  # noqa: BLE001 - shown, then the file or default opens
+        autosave.report_error("Cannot restore the session", str(exc))
+        return None
+    finally:
+        autosave.discard(orphan)
+    window.current_path = orphan.original_path
+    window.update_title()
+    window.changes.mark_modified()
+    when = time.strftime("%H:%M", time.localtime(orphan.saved_at))
+    window.statusBar().showMessage(
+        f"Restored the unsaved session autosaved at {when}: save it to keep it.", 30_000
+    )
+    return window
+
+
 def _open_window(path: str | None) -> QWidget:
     from playground.io import load_experiment
     from playground.ui.main_window import MainWindow
 
+    recovered = autosave.recover()
+    if recovered is not None:
+        window = _restored_window(recovered)
+        if window is not None:
+            return window
     if path is not None:
         try:
             window = MainWindow(load_experiment(path))
@@ -103,6 +139,9 @@ def run_gui(path: str | None = None) -> int:
         return 1
     if path is not None and window.current_path:  # type: ignore[attr-defined]
         add_recent_file(settings, window.current_path)  # type: ignore[attr-defined]
+    window.confirm_close = window.menus.confirm_close  # type: ignore[attr-defined]
+    saver = autosave.Autosaver(window)  # type: ignore[arg-type]
+    saver.start()
     had_geometry = settings.contains("window/geometry")
     window.restore_settings(settings)  # type: ignore[attr-defined]
     if os.environ.get("PLAYGROUND_REPORT_SHOWN") == "1":
@@ -120,6 +159,7 @@ def run_gui(path: str | None = None) -> int:
         QTimer.singleShot(400, window.controller.play)  # type: ignore[attr-defined]
     code = app.exec()
     window.shutdown()  # type: ignore[attr-defined]
+    saver.finish()  # removed after Save or Discard; kept when the app ended with unsaved work
     window.save_settings(settings)  # type: ignore[attr-defined]
     settings.sync()
     return int(code)

@@ -14,6 +14,9 @@ Shortcuts: Space plays/pauses, S or → steps, R resets (window-wide ``QAction``
 a number or text field has the keyboard focus, Space, S and R type into it instead (Qt's
 shortcut override), so editing a value is never hijacked; click the network or press Tab to leave
 the field. Ctrl+O / Ctrl+S / Ctrl+E open, save and export everything.
+
+Unsaved changes (``autosave.ChangeTracker``, ``window.changes``) show as ``*`` in the title; closing
+asks Save / Discard / Cancel only when the entry point set ``confirm_close`` (never by default).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from playground.io import load_experiment as read_experiment
 from playground.io import save_experiment as write_experiment
 from playground.training import Snapshot
 from playground.ui import edits, files
+from playground.ui.autosave import ChangeTracker, state_step
 from playground.ui.controller import TrainingController
 from playground.ui.menus import WindowMenus
 from playground.ui.network_editor import NetworkEditor
@@ -86,6 +90,10 @@ class MainWindow(QMainWindow):
         self._text_time = 0.0
         self._verdict = ""
         self.placed = False  # True once the caller set the geometry (restored or maximized)
+        #: asked by closeEvent while there are unsaved changes: True lets the window close. None
+        #: (the default: tests, automation) closes without asking; the app's entry point sets it
+        #: to the menus' Save / Discard / Cancel question (``WindowMenus.confirm_close``).
+        self.confirm_close: Callable[[], bool] | None = None
         self._highlight: tuple[int, ...] = ()
         self.controller = ctrl = TrainingController(experiment, self)
 
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.statusBar().setObjectName("status_bar")
         self._connect()
+        self.changes = ChangeTracker(self)  # unsaved changes: "[*]" in the title, autosave
         self._on_structure(ctrl.spec)
         self._on_playing(False)
         self.update_title()
@@ -352,7 +361,7 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         name = self.controller.spec.get("name") or "Untitled experiment"
         where = f" — {os.path.basename(self.current_path)}" if self.current_path else ""
-        self.setWindowTitle(f"Playground — {name}{where}")
+        self.setWindowTitle(f"Playground — {name}{where}[*]")
 
     # -- the contract of DESIGN.md -------------------------------------------------------------
     def experiment(self) -> dict:
@@ -364,19 +373,23 @@ class MainWindow(QMainWindow):
         bad file."""
         exp = read_experiment(path)
         self.controller.load(exp)
+        self.changes.mark_clean(state_step(exp))
         self.current_path = os.fspath(path)
         self.update_title()
         self._announce()
 
     def save_experiment(self, path: str | os.PathLike[str]) -> None:
         """Write the experiment with inline weights and state (atomically)."""
-        write_experiment(self.experiment(), path)
+        exp = self.experiment()
+        write_experiment(exp, path)
+        self.changes.mark_clean(state_step(exp))
         self.current_path = os.fspath(path)
         self.update_title()
 
-    def export_weights(self, path: str | os.PathLike[str]) -> None:
-        """Weights as .npz (DESIGN.md), .json, .onnx or a PyTorch .py, chosen by the suffix."""
-        files.export_weights(self.experiment(), path)
+    def export_weights(self, path: str | os.PathLike[str], precision: str = "float32") -> None:
+        """Weights as .npz (DESIGN.md), .json, .onnx or a PyTorch .py, chosen by the suffix
+        (``precision`` of the ONNX / PyTorch model: "float32" or "float64")."""
+        files.export_weights(self.experiment(), path, precision)
 
     def export_plots(self, directory: str | os.PathLike[str]) -> None:
         """``<objectName>.png``, ``.svg`` and ``.csv`` for every plot into ``directory``."""
@@ -407,6 +420,10 @@ class MainWindow(QMainWindow):
         return self.controller.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.confirm_close is not None and self.isWindowModified() and not self._closed:
+            if not self.confirm_close():  # Cancel (or a failed Save): stay open
+                event.ignore()
+                return
         for child in self.findChildren(QWidget):  # e.g. a Compare window: its runs stop too
             if child.isWindow() and child.isVisible() and child is not self:
                 child.close()

@@ -1,8 +1,14 @@
-"""The window's menus and file dialogs: File (open, save, recent, export), Presets, View, Help.
+"""The window's menus and file dialogs: File (open, recent, save, save as), Export (everything,
+weights, plots), Presets, Run, View, Help.
 
 Menu actions open dialogs, call the window's methods (``load_experiment``, ``save_experiment``,
-``export_weights``, ``export_plots``) and show any error in a message box; the methods themselves
-never open a dialog. Recent files and the last folder are kept in QSettings (paths, not indices).
+``export_weights``, ``export_plots``) or ``export_all.export_everything`` and show any error in a
+message box; the methods themselves never open a dialog. Recent files and the last folder are kept
+in QSettings (paths, not indices).
+
+Unsaved changes: :meth:`WindowMenus.confirm_close` asks Save / Discard / Cancel; the app's entry
+point installs it as the window's ``confirm_close``, and then opening another experiment or preset
+asks the same first. A window made directly (tests, automation) never asks.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from playground.ui import files
+from playground.ui.export_all import default_folder_name, export_everything
 from playground.ui.settings import add_recent_file, open_settings, read_str, recent_files
 
 if TYPE_CHECKING:
@@ -42,15 +49,23 @@ class WindowMenus:
             file_menu, "Save &as…", self.save_as, QKeySequence("Ctrl+Shift+S")
         )
         file_menu.addSeparator()
-        self.export_all_action = self._action(
-            file_menu, "&Export everything…", self.export_all, QKeySequence("Ctrl+E")
-        )
-        self.export_weights_action = self._action(
-            file_menu, "Export &weights…", self.export_weights
-        )
-        self.export_plots_action = self._action(file_menu, "Export &plots…", self.export_plots)
-        file_menu.addSeparator()
         self._action(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+        export_menu = self.export_menu = bar.addMenu("&Export")
+        self.export_all_action = self._action(
+            export_menu, "&Everything…", self.export_all, QKeySequence("Ctrl+E")
+        )
+        self.export_all_action.setStatusTip(
+            "A new folder with the experiment, weights, ONNX and PyTorch models, every plot "
+            "(PNG, SVG, CSV), README.txt and index.html"
+        )
+        export_menu.addSeparator()
+        self.export_weights_action = self._action(export_menu, "&Weights…", self.export_weights)
+        self.export_weights_action.setStatusTip(
+            "Weights as .npz or .json, or the model as ONNX or a PyTorch script"
+        )
+        self.export_plots_action = self._action(export_menu, "&Plots…", self.export_plots)
+        self.export_plots_action.setStatusTip("Every plot as PNG, SVG and CSV into a folder")
 
         self.presets_menu = bar.addMenu("&Presets")
         for name, description, path in files.presets():
@@ -90,22 +105,32 @@ class WindowMenus:
         try:
             fn(path)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
-            QMessageBox.warning(self.w, title, str(exc) or type(exc).__name__)
+            QMessageBox.warning(self.w, title, files.error_text(exc))
             return False
         if remember:
             self._remember(path)
         return True
 
     def _load_preset(self, path: str) -> None:
+        if not self._may_replace():
+            return
         self.w.load_experiment(path)
         self.w.current_path = None  # Save must not overwrite the bundled preset
         self.w.update_title()
 
     def open(self) -> None:
+        if not self._may_replace():
+            return
         path, _ = QFileDialog.getOpenFileName(
             self.w, "Open an experiment", self._folder(), EXPERIMENT_FILTER
         )
         if path and self._guard("Cannot open the experiment", self.w.load_experiment, path):
+            add_recent_file(open_settings(), path)
+
+    def open_recent(self, path: str) -> None:
+        if self._may_replace() and self._guard(
+            "Cannot open the experiment", self.w.load_experiment, path
+        ):
             add_recent_file(open_settings(), path)
 
     def _fill_recent(self) -> None:
@@ -116,43 +141,89 @@ class WindowMenus:
         for path in paths:
             action = self.recent_menu.addAction(os.path.basename(path))
             action.setToolTip(path)
-            action.triggered.connect(
-                lambda _=False, p=path: self._guard(
-                    "Cannot open the experiment", self.w.load_experiment, p
-                )
-            )
+            action.triggered.connect(lambda _=False, p=path: self.open_recent(p))
 
-    def save(self) -> None:
-        if self.w.current_path:
-            if self._guard("Cannot save", self.w.save_experiment, self.w.current_path):
-                add_recent_file(open_settings(), self.w.current_path)
-        else:
-            self.save_as()
+    def save(self) -> bool:
+        """Save to the current file (Save As… when there is none); True when saved."""
+        path = self.w.current_path
+        if not path:
+            return self.save_as()
+        if self._guard("Cannot save", self.w.save_experiment, path):
+            add_recent_file(open_settings(), path)
+            return True
+        return False
 
-    def save_as(self) -> None:
+    def save_as(self) -> bool:
+        name = os.path.basename(self.w.current_path or "") or "experiment.json"
         path, _ = QFileDialog.getSaveFileName(
-            self.w, "Save the experiment", self._folder(), EXPERIMENT_FILTER
+            self.w, "Save the experiment", os.path.join(self._folder(), name), EXPERIMENT_FILTER
         )
         if not path:
-            return
+            return False
         if not path.lower().endswith(".json"):
             path += ".json"
         if self._guard("Cannot save", self.w.save_experiment, path):
             add_recent_file(open_settings(), path)
+            return True
+        return False
 
+    # -- unsaved changes ---------------------------------------------------------------------
+    def confirm_close(self) -> bool:
+        """Save / Discard / Cancel for unsaved changes before the window closes; True when it
+        may close (saved, or discarded)."""
+        return self.ask_to_save("before closing")
+
+    def _may_replace(self) -> bool:
+        """Before another experiment replaces this one: ask like closing does, but only when the
+        entry point asked for questions (``window.confirm_close`` set)."""
+        if self.w.confirm_close is None:
+            return True
+        return self.ask_to_save("before opening another experiment")
+
+    def ask_to_save(self, when: str) -> bool:
+        if not self.w.isWindowModified():
+            return True
+        name = self.w.controller.spec.get("name") or "the experiment"
+        where = f" ({os.path.basename(self.w.current_path)})" if self.w.current_path else ""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to “{name}”{where} {when}?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            self.w,
+        )
+        box.setObjectName("unsaved_changes_box")
+        box.setInformativeText(
+            "The network, data, hyperparameters or training progress changed since it was last "
+            "saved. If you don't save, these changes are lost."
+        )
+        box.setDefaultButton(buttons.Save)
+        box.setEscapeButton(buttons.Cancel)
+        answer = box.exec()
+        if answer == buttons.Save:
+            return self.save()
+        if answer == buttons.Discard:
+            self.w.changes.forget()
+            return True
+        return False
+
+    # -- exports -----------------------------------------------------------------------------
     def export_weights(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
             self.w,
-            "Export the weights",
+            "Export the weights or the model",
             os.path.join(self._folder(), "weights.npz"),
             files.WEIGHT_FILTERS,
         )
         if not path:
             return
-        if not os.path.splitext(path)[1]:
-            path += chosen[chosen.rfind("*") + 1 : -1] if "*" in chosen else ".npz"
-        if self._guard("Cannot export the weights", self.w.export_weights, path):
-            self.w.statusBar().showMessage(f"Weights written to {path}", 5000)
+        path, precision = files.weight_choice(path, chosen)
+        if self._guard(
+            "Cannot export the weights", lambda p: self.w.export_weights(p, precision), path
+        ):
+            extra = " (and the .npz beside it)" if path.lower().endswith(".py") else ""
+            self.w.statusBar().showMessage(f"Written to {path}{extra}", 8000)
 
     def export_plots(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.w, "Export the plots into", self._folder())
@@ -160,19 +231,21 @@ class WindowMenus:
             self.w.statusBar().showMessage(f"Plots written to {folder}", 5000)
 
     def export_all(self) -> None:
-        """Experiment, weights (.npz) and every plot into one folder."""
-        folder = QFileDialog.getExistingDirectory(self.w, "Export everything into", self._folder())
+        """Everything (``export_all.export_everything``) into a new folder inside the one the
+        user picks, named after the experiment and the time."""
+        folder = QFileDialog.getExistingDirectory(
+            self.w, "Export everything: choose where the new folder goes", self._folder()
+        )
         if not folder:
             return
-
-        def write(folder: str) -> None:
-            self.w.save_experiment(os.path.join(folder, "experiment.json"))
-            self.w.export_weights(os.path.join(folder, "weights.npz"))
-            self.w.export_plots(folder)
-
-        if self._guard("Cannot export", write, folder):
+        base = os.path.join(folder, default_folder_name(self.w.controller.spec))
+        target, n = base, 1
+        while os.path.exists(target):
+            n += 1
+            target = f"{base}-{n}"
+        if self._guard("Cannot export", lambda t: export_everything(self.w, t), target):
             self.w.statusBar().showMessage(
-                f"Experiment, weights and plots written to {folder}", 5000
+                f"Everything written to {target} — open index.html there for an overview", 15_000
             )
 
     def compare(self) -> None:

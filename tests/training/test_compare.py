@@ -70,10 +70,10 @@ def test_runner_trains_every_variant_round_robin_and_stops_promptly():
     variants = init_variants(exp, ["xavier_normal", "he_normal", "small"])
     runner = CompareRunner([v.experiment for v in variants])
     runner.start()
-    assert wait(lambda: all(m.published for m in runner.mailboxes))
+    assert wait(lambda: runner.mailbox.published > 0)
     runner.play()
     assert wait(lambda: runner.steps > 2000)
-    snaps = [m.take() for m in runner.mailboxes]
+    snaps = runner.take()
     assert all(s is not None for s in snaps)
     counts = [t.step_count for t in runner.trainers]
     assert max(counts) - min(counts) <= max(counts) // 2 + 200  # round-robin, not one at a time
@@ -81,7 +81,7 @@ def test_runner_trains_every_variant_round_robin_and_stops_promptly():
     assert runner.stop(timeout=5)
     assert time.perf_counter() - t0 < 2.0
     assert not runner.alive
-    assert not [t for t in threading.enumerate() if t.name == "playground-compare"]
+    assert not [t for t in threading.enumerate() if t.name == "playground-training"]
 
 
 def test_step_and_pause():
@@ -92,7 +92,7 @@ def test_step_and_pause():
         runner.step(7)
         assert wait(lambda: runner.steps == 7)
         assert [t.step_count for t in runner.trainers] == [7, 7]
-        assert wait(lambda: all(m.take() is not None for m in runner.mailboxes))
+        assert wait(lambda: runner.take() is not None)
         runner.play()
         assert wait(lambda: runner.steps > 7)
         runner.pause()

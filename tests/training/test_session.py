@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from builders import build_experiment
 
 from playground.data import make_dataset
-from playground.io import validate_experiment
 from playground.training import Snapshot, Trainer
 from playground.training.session import Mailbox, TrainingSession, run_headless
 
@@ -19,26 +19,14 @@ TIMEOUT = 10.0
 
 
 def experiment(*, layers=None, loss="bce", init=None, lr=0.1, batch_size=10, epochs=10) -> dict:
-    return validate_experiment(
-        {
-            "format": "playground-experiment",
-            "version": 1,
-            "data": {"dataset": "xor", "samples": 100, "noise": 0.1, "seed": 1},
-            "model": {
-                "inputs": 2,
-                "layers": layers
-                or [{"units": 6, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
-                "loss": loss,
-                "init": init or {"scheme": "xavier_uniform"},
-                "seed": 0,
-            },
-            "training": {
-                "optimizer": {"name": "sgd", "learning_rate": lr},
-                "batch_size": batch_size,
-                "epochs": epochs,
-            },
-            "weights": None,
-        }
+    return build_experiment(
+        layers or [{"units": 6, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        data={"dataset": "xor", "samples": 100, "noise": 0.1, "seed": 1},
+        loss=loss,
+        init=init,
+        optimizer={"name": "sgd", "learning_rate": lr},
+        batch_size=batch_size,
+        epochs=epochs,
     )
 
 

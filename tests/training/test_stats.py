@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from builders import build_experiment, spiral
 
 from playground.data import make_dataset
 from playground.engine import Network
-from playground.io import validate_experiment
 from playground.training import Trainer, stats
 from playground.training.snapshot import QUANTILES
 from playground.training.trainer import stats_stride
@@ -36,34 +36,15 @@ def experiment(
     optimizer=None,
     init=None,
 ) -> dict:
-    return validate_experiment(
-        {
-            "format": "playground-experiment",
-            "version": 1,
-            "data": data
-            or {
-                "dataset": "spiral",
-                "samples": 120,
-                "noise": 0.1,
-                "train_fraction": 0.5,
-                "features": ["x1", "x2"],
-                "seed": 1,
-            },
-            "model": {
-                "inputs": inputs,
-                "layers": layers,
-                "loss": loss,
-                "init": init or {"scheme": "xavier_uniform"},
-                "seed": 0,
-            },
-            "training": {
-                "optimizer": optimizer or {"name": "sgd", "learning_rate": 0.1},
-                "batch_size": batch_size,
-                "epochs": 10,
-                "regularization": regularization or {"kind": "none", "rate": 0.0},
-            },
-            "weights": None,
-        }
+    return build_experiment(
+        layers,
+        data=data or spiral(samples=120),
+        inputs=inputs,
+        loss=loss,
+        init=init,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        regularization=regularization,
     )
 
 

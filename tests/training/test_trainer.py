@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from builders import build_experiment, spiral
 
 from playground.data import make_dataset
 from playground.engine import Network
@@ -36,34 +37,16 @@ def experiment(
     data=None,
 ) -> dict:
     """A validated experiment; the default spiral has m = 50 training examples."""
-    return validate_experiment(
-        {
-            "format": "playground-experiment",
-            "version": 1,
-            "data": data
-            or {
-                "dataset": dataset,
-                "samples": samples,
-                "noise": 0.1,
-                "train_fraction": 0.5,
-                "features": ["x1", "x2"],
-                "seed": 1,
-            },
-            "model": {
-                "inputs": inputs,
-                "layers": layers or TANH_NET,
-                "loss": loss,
-                "init": init or {"scheme": "xavier_uniform"},
-                "seed": seed,
-            },
-            "training": {
-                "optimizer": optimizer or {"name": "sgd", "learning_rate": 0.1},
-                "batch_size": batch_size,
-                "epochs": 10,
-                "regularization": regularization or {"kind": "none", "rate": 0.0},
-            },
-            "weights": None,
-        }
+    return build_experiment(
+        layers or TANH_NET,
+        data=data or {**spiral(samples), "dataset": dataset},
+        inputs=inputs,
+        loss=loss,
+        init=init,
+        seed=seed,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        regularization=regularization,
     )
 
 

@@ -18,7 +18,7 @@ def preset(name: str) -> dict:
 
 
 def compare_threads():
-    return [t for t in threading.enumerate() if t.name == "playground-compare" and t.is_alive()]
+    return [t for t in threading.enumerate() if t.name == "playground-training" and t.is_alive()]
 
 
 @pytest.fixture

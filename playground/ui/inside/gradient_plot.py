@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -132,10 +133,13 @@ class GradientPlot(QWidget):
         self.smooth_check.setChecked(self.smooth)
         self.smooth_check.toggled.connect(self.set_smooth)
         bar.addWidget(self.smooth_check)
-        bar.addStretch(1)
         self.profile_label = QLabel("")
         self.profile_label.setObjectName("gradient_profile_label")
-        bar.addWidget(self.profile_label)
+        # the summary may be cut in a narrow dock, but must never widen it (which would clip
+        # the plots); the full text is in the tooltip
+        self.profile_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.profile_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bar.addWidget(self.profile_label, 1)
         self._bar = bar
 
     def _build_plots(self) -> None:
@@ -458,6 +462,7 @@ class GradientPlot(QWidget):
             text = f"now: layer 1 gets {power_label(k)} × layer {L}'s {what}"
         if text != self.profile_label.text():
             self.profile_label.setText(text)
+            self.profile_label.setToolTip(text)
 
 
 def main() -> None:

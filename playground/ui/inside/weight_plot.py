@@ -151,7 +151,9 @@ class WeightPlot(QWidget):
             if math.isnan(row.first_norm):
                 row.first_norm = s.weight_norm
             title = self._title(s, shape, row.first_norm)
-            if title != row.title and (self._frame % 10 == 0 or not row.title):
+            # titles change every 10th frame (re-layout), and at once for a final state
+            exact = snapshot.reason != "tick" or not row.title
+            if title != row.title and (exact or self._frame % 10 == 0):
                 row.bands_plot.setTitle(title, size="8pt", color=FOREGROUND)
                 row.title = title
 
