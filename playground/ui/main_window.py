@@ -43,6 +43,7 @@ from playground.training import Snapshot
 from playground.ui import edits, files
 from playground.ui.autosave import ChangeTracker, state_step
 from playground.ui.controller import TrainingController
+from playground.ui.inside import InsideViews
 from playground.ui.menus import WindowMenus
 from playground.ui.network_editor import NetworkEditor
 from playground.ui.panels.data_panel import DataPanel
@@ -103,16 +104,14 @@ class MainWindow(QMainWindow):
         self.editor = NetworkEditor()
         self.boundary_plot = BoundaryPlot()
         self.loss_plot = LossPlot()
-        self.inside = self._make_inside()
+        self.inside = InsideViews(self)
         self._views: dict[str, QWidget] = {
             "boundary_plot": self.boundary_plot,
             "loss_plot": self.loss_plot,
+            **self.inside.views(),
         }
-        self.feeder: ViewFeeder | None = None
-        if self.inside is not None:
-            self._views.update(self.inside.views())
-            # the inside views take turns when drawing them all would slow the frame rate
-            self.feeder = ViewFeeder(self.inside.views(), _shown, budget_ms=INSIDE_BUDGET_MS)
+        # the inside views take turns when drawing them all would slow the frame rate
+        self.feeder = ViewFeeder(self.inside.views(), _shown, budget_ms=INSIDE_BUDGET_MS)
 
         self._build_toolbar()
         self._build_central()
@@ -143,13 +142,6 @@ class MainWindow(QMainWindow):
                 size = size.boundedTo(screen.availableGeometry().size())
             self.resize(size)
 
-    def _make_inside(self):  # noqa: ANN202 - InsideViews or None
-        try:
-            from playground.ui.inside import InsideViews
-        except ImportError:
-            return None
-        return InsideViews(self)
-
     def _build_toolbar(self) -> None:
         self.toolbar = TrainingToolbar(
             self,
@@ -175,8 +167,7 @@ class MainWindow(QMainWindow):
         body = QVBoxLayout()
         body.setContentsMargins(8, 6, 8, 4)
         body.setSpacing(6)
-        if self.inside is not None:
-            body.addWidget(self.inside.banner)
+        body.addWidget(self.inside.banner)
         split = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         left = QScrollArea()
@@ -223,8 +214,6 @@ class MainWindow(QMainWindow):
         }
         loss = self.docks["loss_plot"]
         self.addDockWidget(bottom, loss)
-        if self.inside is None:
-            return
         d = self.docks
         self.splitDockWidget(loss, d["gradient_plot"], Qt.Orientation.Horizontal)
         self.splitDockWidget(d["gradient_plot"], d["activation_plot"], Qt.Orientation.Horizontal)
@@ -306,9 +295,8 @@ class MainWindow(QMainWindow):
     def _on_run_started(self) -> None:
         self.boundary_plot.clear()
         self.loss_plot.clear()
-        if self.inside is not None and self.feeder is not None:
-            self.feeder.clear()
-            self.inside.clear()
+        self.feeder.clear()
+        self.inside.clear()
         self.editor.clear()
         self._set_highlight(())
         self.toolbar.show_step(0, 0)
@@ -330,12 +318,11 @@ class MainWindow(QMainWindow):
         self.editor.show_snapshot(s)
         self.boundary_plot.show_snapshot(s)
         self.loss_plot.show_snapshot(s, numbers=not calm)
-        if self.inside is not None and self.feeder is not None:
-            if not calm:
-                self.inside.banner.show_snapshot(s)
-            self.feeder.feed(s)
-            if s.reason != "tick":  # paused, stepped, reset: every view shows the final state
-                self.feeder.flush()
+        if not calm:
+            self.inside.banner.show_snapshot(s)
+        self.feeder.feed(s)
+        if s.reason != "tick":  # paused, stepped, reset: every view shows the final state
+            self.feeder.flush()
         h = s.health
         self._set_highlight(h.layers if h.verdict in ALARMS else ())
 
@@ -394,8 +381,7 @@ class MainWindow(QMainWindow):
     def export_plots(self, directory: str | os.PathLike[str]) -> None:
         """``<objectName>.png``, ``.svg`` and ``.csv`` for every plot into ``directory``."""
         self.controller.take_now()
-        if self.feeder is not None:
-            self.feeder.flush()
+        self.feeder.flush()
         files.export_plots(self.views(), directory)
 
     def views(self) -> dict[str, QWidget]:

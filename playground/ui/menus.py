@@ -13,7 +13,6 @@ asks the same first. A window made directly (tests, automation) never asks.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from typing import TYPE_CHECKING
 
@@ -81,8 +80,7 @@ class WindowMenus:
 
         self.view_menu = bar.addMenu("&View")
         self.run_menu = bar.addMenu("&Run")
-        if importlib.util.find_spec("playground.ui.compare") is not None:
-            self._action(self.run_menu, "&Compare initializations…", self.compare)
+        self._action(self.run_menu, "&Compare initializations…", self.compare)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts)
 

@@ -9,6 +9,7 @@ draw) share the same axis.
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -117,6 +118,11 @@ class PowerAxis(pg.AxisItem):
         return out
 
 
+#: narrowest a plot's title lets the plot become, and narrowest a plot's data area (pixels)
+TITLE_MIN_WIDTH = 60
+VIEW_MIN_WIDTH = 24
+
+
 def style_plot_axis(ax: pg.AxisItem) -> None:
     ax.setPen(pg.mkPen(FOREGROUND, width=1))
     ax.setTextPen(pg.mkPen(FOREGROUND))
@@ -136,6 +142,37 @@ def style_plot(plot: pg.PlotItem, *, small: bool = False) -> None:
     plot.titleLabel.opts["color"] = FOREGROUND
     plot.hideButtons()
     plot.setMenuEnabled(False)
+    let_title_shrink(plot)
+
+
+def let_title_shrink(plot: pg.PlotItem) -> None:
+    """Keep a plot's title from setting the plot's minimum width.
+
+    pyqtgraph's ``LabelItem.updateMin`` makes the title's text width the minimum width of the
+    whole plot, so in a narrow dock a grid of plots ends up wider than the dock and its right
+    side is cut off. With this, a long title is cut instead and the plots fit; a floor of
+    ``TITLE_MIN_WIDTH`` and ``VIEW_MIN_WIDTH`` keep a plot from collapsing to zero width (where
+    pyqtgraph's axes compute with an infinite scale).
+    """
+    ref = weakref.ref(plot.titleLabel)  # no reference cycle: the plot is freed with its window
+    original = type(plot.titleLabel).updateMin
+
+    def update_min() -> None:
+        label = ref()
+        if label is None:
+            return
+        original(label)
+        hints = getattr(label, "_sizeHint", None)
+        if isinstance(hints, dict) and Qt.SizeHint.MinimumSize in hints:
+            w, h = hints[Qt.SizeHint.MinimumSize]
+            w = min(w, TITLE_MIN_WIDTH)
+            hints[Qt.SizeHint.MinimumSize] = (w, h)
+            label.setMinimumWidth(w)
+        label.updateGeometry()
+
+    plot.titleLabel.updateMin = update_min
+    update_min()
+    plot.getViewBox().setMinimumWidth(VIEW_MIN_WIDTH)
 
 
 def graphics_widget(parent=None) -> pg.GraphicsLayoutWidget:

@@ -138,7 +138,7 @@ class GradientPlot(QWidget):
         # the summary may be cut in a narrow dock, but must never widen it (which would clip
         # the plots); the full text is in the tooltip
         self.profile_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.profile_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.profile_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         bar.addWidget(self.profile_label, 1)
         self._bar = bar
 
@@ -175,6 +175,10 @@ class GradientPlot(QWidget):
         self.profile_plot.setLabel("bottom", "layer (input → output)")
         self.profile_plot.showGrid(x=False, y=True, alpha=0.25)
         self.profile_plot.setMouseEnabled(x=False, y=False)
+        # ranges are set from the data (``_draw_profile``); auto-range would include the bar
+        # labels, whose size in data units depends on the range itself
+        self.profile_plot.disableAutoRange()
+        self.profile_plot.setRange(xRange=(0.4, 1.6), yRange=(-3.0, 1.0), padding=0)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, y0=0)
         self.profile_plot.addItem(self._bars)
         dash = Qt.PenStyle.DashLine
