@@ -50,8 +50,11 @@ def test_weight_and_bias_edits_reach_the_trainer(make_window, qtbot) -> None:
     window = make_window()
     window.editor.weight_edited.emit(2, 1, 3, 1.25)
     window.editor.bias_edited.emit(1, 0, -0.5)
-    s = last_snapshot(window, qtbot, lambda s: s.weights[1][1, 3] == 1.25)
-    assert s.biases[0][0] == -0.5
+    # each edit publishes a snapshot: wait for the one that has both
+    s = last_snapshot(
+        window, qtbot, lambda s: s.weights[1][1, 3] == 1.25 and s.biases[0][0] == -0.5
+    )
+    assert s.weights[1][1, 3] == 1.25 and s.biases[0][0] == -0.5
     exp = window.experiment()
     assert exp["weights"][1]["W"][1][3] == 1.25 and exp["weights"][0]["b"][0] == -0.5
     # the tooltip text tells the value
