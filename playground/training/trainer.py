@@ -441,6 +441,8 @@ class Trainer:
             self.divergence,
             self.thresholds,
         )
+        if h.verdict == "warming up" and not len(rows):
+            h = Health("warming up", "Ready: press Play (Space) or Step (S) to start training.")
         self.last_health, self._layer_verdicts = h, per_layer
         return h
 

@@ -76,6 +76,10 @@ UNHEALTHY = ("vanishing", "exploding", "dead", "saturated", "nan")
 SMOOTHING = 0.1
 
 
+#: narrowest bar (pixels) that still gets its value printed above it
+BAR_LABEL_MIN_PX = 34
+
+
 class GradientPlot(QWidget):
     """Per-layer gradient norms over time (log) and the current profile across depth."""
 
@@ -452,8 +456,10 @@ class GradientPlot(QWidget):
         ]
         self._bars.setOpts(x=np.arange(1, L + 1), height=heights, y0=np.full(L, lo), pens=pens)
         self.profile_plot.setYRange(lo, hi, padding=0)
+        # value labels only where the bars are wide enough to carry them without overlapping
+        roomy = self.profile_plot.getViewBox().width() / max(L, 1) >= BAR_LABEL_MIN_PX
         for l, t in enumerate(self._bar_text):
-            if finite[l]:
+            if finite[l] and roomy:
                 t.setText(format_value(values[l]))
                 t.setColor(ALARM if (l + 1) in self._highlight else FOREGROUND)
                 t.setPos(l + 1, logs[l])
