@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from playground.blas import configure_environment
@@ -16,9 +15,8 @@ USAGE = """usage: playground [FILE.json]     open the window (on FILE or the def
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     headless = bool(argv) and argv[0] in ("train", "export")
-    # headless runs may use every core for BLAS (big nets gain ~40% from 2 threads here); the
-    # window keeps BLAS single-threaded so its trainer leaves a core to the GUI
-    configure_environment(threads=(os.cpu_count() or 1) if headless else 1)
+    # BLAS starts single-threaded; `train` raises it for big nets (blas.use_threads_for)
+    configure_environment(threads=1)
     if headless:
         from playground.cli import main as cli_main
 

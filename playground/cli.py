@@ -102,6 +102,7 @@ def _progress_line(tr, target_epochs: int, started: float) -> str:
 
 
 def train(args: argparse.Namespace) -> int:
+    from playground.blas import use_threads_for
     from playground.io import ExperimentError, save_experiment
     from playground.io.metrics import write_metrics_csv
     from playground.io.weights import save_weights_npz
@@ -111,8 +112,12 @@ def train(args: argparse.Namespace) -> int:
     exp, ds = _load(args.file)
     if args.epochs is not None and args.epochs < 0:
         raise CliError("--epochs must be ≥ 0")
-    try:  # the boundary grid costs nothing per step; only --plots draws it
-        tr = Trainer(exp, ds) if args.plots else Trainer(exp, ds, grid_size=0)
+    try:  # statistics and the boundary grid only when --plots draws them
+        if args.plots:
+            tr = Trainer(exp, ds)
+        else:
+            tr = Trainer(exp, ds, grid_size=0, record_stats=False)
+        use_threads_for(tr.net, tr.batch_size)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     epochs = (
@@ -135,15 +140,6 @@ def train(args: argparse.Namespace) -> int:
             plots.take(trainer)
         if args.quiet:
             return
-        if trainer.epoch_rows:
-            r = trainer.epoch_rows[-1]
-            name = "rmse" if trainer.problem == "regression" else "accuracy"
-            trainer.last_eval = (
-                r["train_loss"],
-                r["test_loss"],
-                r[f"train_{name}"],
-                r[f"test_{name}"],
-            )
         now = time.perf_counter()
         at_end = trainer.epoch >= target and trainer.step_count != shown[1]
         if now - shown[0] < (0.1 if tty else 2.0) and not at_end:

@@ -25,9 +25,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from playground.blas import configure_environment  # noqa: E402
+from playground.blas import configure_environment, use_threads_for  # noqa: E402
 
-configure_environment(threads=os.cpu_count() or 1)  # as `playground train`
+configure_environment(threads=1)
 
 import numpy as np  # noqa: E402
 
@@ -123,6 +123,7 @@ def run_playground(w: dict, ds: Dataset, seconds: float, live: bool, dtype) -> f
     tr = Trainer(
         experiment(w), ds, dtype=dtype, stride=None if live else 10**9, grid_size=64 if live else 0
     )
+    use_threads_for(tr.net, tr.batch_size)  # as `playground train` does
     tr.train_steps(20)
     n, t0 = 0, time.perf_counter()
     next_snap = t0 + 1 / 30
@@ -205,7 +206,8 @@ def main() -> None:
         have_torch = False
         torch_info = "PyTorch not installed"
     print(
-        f"numpy {np.__version__}, BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}, "
+        f"numpy {np.__version__}, BLAS threads: 1, or {os.cpu_count()} for W3/W4 (as "
+        "`playground train` chooses), "
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}; {torch_info}"
     )
     print(f"median of {args.rounds} rounds × {args.seconds:g} s, steps/s\n")

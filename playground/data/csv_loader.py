@@ -122,7 +122,9 @@ def _columns(grid: _Grid, target: Sequence[str], features: Sequence[str] | None)
         if t not in grid.header:
             raise DataError(f"{line1}: target column {t!r} not found; columns: {existing}")
     if features is None:
-        chosen = [c for c in grid.header if c not in target]
+        # every other numeric column (DESIGN.md): a column with no number in it at all (an id,
+        # a name) is left out; a numeric column with a stray bad cell still fails, naming it
+        chosen = [c for j, c in enumerate(grid.header) if c not in target and not _is_text(grid, j)]
     else:
         chosen = list(features)
         for f in chosen:
@@ -133,6 +135,17 @@ def _columns(grid: _Grid, target: Sequence[str], features: Sequence[str] | None)
     if not chosen:
         raise DataError(f"{grid.name}: no feature columns left besides the target")
     return chosen
+
+
+def _is_text(grid: _Grid, j: int) -> bool:
+    """True when no cell of column j reads as a number."""
+    for row in grid.rows:
+        try:
+            float(row[j])
+        except ValueError:
+            continue
+        return False
+    return True
 
 
 def _cell(grid: _Grid, i: int, column: str, j: int) -> str:
@@ -201,7 +214,8 @@ def load_csv(
     Args:
         path: the CSV file (UTF-8, a BOM is allowed).
         target: the target column name, or a list of names.
-        features: columns to use as inputs, in this order (default: every non-target column).
+        features: columns to use as inputs, in this order (default: every non-target column
+            that holds numbers; columns without a single number, such as ids, are left out).
 
     Raises:
         DataError: naming the file, the 1-based line and the column where that applies.

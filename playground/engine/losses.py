@@ -123,8 +123,10 @@ class BCE(Loss):
         return L.sum(axis=1)
 
     def grad(self, Y, A):
+        # where ŷ was clipped into [0, 1] the loss is flat, so its gradient is 0 there
+        inside = (A >= 0.0) & (A <= 1.0)
         A = np.clip(A, 0.0, 1.0)
-        return (A - Y) / np.maximum(A * (1.0 - A), EPS)
+        return np.where(inside, (A - Y) / np.maximum(A * (1.0 - A), EPS), 0.0)
 
 
 class CCE(Loss):
@@ -134,6 +136,10 @@ class CCE(Loss):
     """
 
     name = "cce"
+
+    def __init__(self) -> None:
+        #: set by a trainer whose targets are one-hot (rows sum to 1): δ^[L] = ŷ − y saves a pass
+        self.targets_sum_to_one = False
 
     def fuses_with(self, activation):
         return activation.name == "softmax"
@@ -150,8 +156,11 @@ class CCE(Loss):
 
     def delta_into(self, D, Y, Z, A, activation, T):
         if self.fuses_with(activation):
-            np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
-            D -= Y
+            if self.targets_sum_to_one:
+                np.subtract(A, Y, D)
+            else:
+                np.multiply(A, Y.sum(axis=1, keepdims=True), out=D)
+                D -= Y
         else:
             super().delta_into(D, Y, Z, A, activation, T)
 

@@ -75,3 +75,13 @@ def problem_of(output_activation: str, loss: str, units: int) -> str:
     if output_activation == "softmax" and loss == "cce":
         return "multiclass"
     return "regression"
+
+
+def model_problem(model: dict) -> str:
+    """The problem type of an experiment's ``model`` section: its stored ``problem`` hint (the GUI
+    keeps it in step with the output layer), else what the output layer and loss imply."""
+    if model.get("problem"):
+        return model["problem"]
+    out = model["layers"][-1]
+    loss = model.get("loss") or {"softmax": "cce", "sigmoid": "bce"}.get(out["activation"], "mse")
+    return problem_of(out["activation"], loss, int(out["units"]))

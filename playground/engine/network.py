@@ -19,7 +19,6 @@ import numpy as np
 from playground.engine.activations import Activation, get_activation
 from playground.engine.initializers import init_params
 from playground.engine.losses import Loss, get_loss
-from playground.engine.names import ACTIVATIONS
 
 
 @dataclass
@@ -87,8 +86,6 @@ class Network:
             self.block_slices.append(slice(pos, pos + n_out * (n_in + 1)))
             pos += n_out * (n_in + 1)
         self.n_params = pos
-        #: start of each layer's block in θ (for np.add.reduceat over layers)
-        self.block_starts = np.array([sl.start for sl in self.block_slices], dtype=np.intp)
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.blocks = self.block_views(self.params)
         self.weights, self.biases = self.views(self.params)
@@ -109,11 +106,15 @@ class Network:
         ``training.regularization`` section ({"kind": "l1"|"l2"|"none", "rate": λ})."""
         layers = model["layers"]
         sizes = [int(model["inputs"])] + [int(layer["units"]) for layer in layers]
-        acts = []
-        for layer in layers:
-            name = layer["activation"]
-            known = ACTIVATIONS.get(name, (None, {}))[1]
-            acts.append(get_activation(name, **{k: v for k, v in layer.items() if k in known}))
+        # every key but units/activation is a parameter of the activation: get_activation rejects
+        # the ones it does not take (typos do not pass silently)
+        acts = [
+            get_activation(
+                layer["activation"],
+                **{k: v for k, v in layer.items() if k not in ("units", "activation")},
+            )
+            for layer in layers
+        ]
         loss_name = model.get("loss") or _default_loss(acts[-1].name)
         net = cls(sizes, acts, get_loss(loss_name), regularization=regularization, dtype=dtype)
         Ws, bs = init_params(model.get("init", {}), sizes, int(model.get("seed", 0)), net.dtype)
@@ -156,6 +157,8 @@ class Network:
             raise ValueError(f"unknown regularization {kind!r} (allowed: none, l1, l2)")
         self.reg_kind = kind
         self.reg_rate = float(reg.get("rate", 0.0)) if kind != "none" else 0.0
+        #: λ on the weight entries of θ, 0 on the biases
+        self._reg_mask = self.weight_mask * self.reg_rate
 
     def copy(self) -> Network:
         """An independent network with the same architecture and parameters."""
@@ -234,10 +237,9 @@ class Network:
         """λ Σ|w| (L1) or (λ/2) Σ w² (L2) over all weights (not biases); 0 when unregularized."""
         if self.reg_kind == "none" or self.reg_rate == 0.0:
             return 0.0
-        w = self.params[self.weight_mask == 1.0]
         if self.reg_kind == "l1":
-            return self.reg_rate * float(np.abs(w).sum())
-        return 0.5 * self.reg_rate * float(np.dot(w, w))
+            return self.reg_rate * sum(float(np.abs(W).sum()) for W in self.weights)
+        return 0.5 * self.reg_rate * sum(float(np.einsum("ij,ij->", W, W)) for W in self.weights)
 
     def add_regularization_gradient(self, g: np.ndarray, tmp: np.ndarray) -> None:
         """g += λ·sign(W) (L1, 0 at W = 0) or λ·W (L2) on the weight entries of flat gradient g."""
@@ -245,10 +247,9 @@ class Network:
             return
         if self.reg_kind == "l1":
             np.sign(self.params, out=tmp)
+            tmp *= self._reg_mask
         else:
-            np.copyto(tmp, self.params)
-        tmp *= self.weight_mask
-        tmp *= self.reg_rate
+            np.multiply(self.params, self._reg_mask, out=tmp)
         g += tmp
 
     def cost(self, X: np.ndarray, Y: np.ndarray) -> float:

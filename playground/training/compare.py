@@ -111,6 +111,7 @@ class TrainerGroup:
 
     def __init__(self, trainers: Sequence[Trainer]) -> None:
         self.trainers = list(trainers)
+        self._reported: set[int] = set()  # diverged variants whose "diverged" snapshot went out
 
     def _live(self) -> list[Trainer]:
         return [t for t in self.trainers if t.divergence is None]
@@ -146,12 +147,16 @@ class TrainerGroup:
         return n
 
     def snapshot(self, reason: str = "tick") -> GroupSnapshot:
-        return GroupSnapshot(
-            tuple(
-                t.snapshot(reason if t.divergence is None else "diverged") for t in self.trainers
-            ),
-            reason,
-        )
+        """Every variant's snapshot; a diverged one says "diverged" once, then cheap "tick"s
+        that reuse its last picture (no new evaluations of weights that no longer change)."""
+        snaps = []
+        for i, trainer in enumerate(self.trainers):
+            why = reason
+            if trainer.divergence is not None:
+                why = "tick" if i in self._reported else "diverged"
+                self._reported.add(i)
+            snaps.append(trainer.snapshot(why))
+        return GroupSnapshot(tuple(snaps), reason)
 
 
 class CompareRunner:

@@ -13,7 +13,7 @@ Everything here is immutable: dataclasses are frozen and every array is a privat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -25,6 +25,16 @@ def frozen(a: np.ndarray | None, dtype=None) -> np.ndarray | None:
     out = np.array(a, dtype=dtype, copy=True)
     out.flags.writeable = False
     return out
+
+
+def _concat(a, b):
+    """A record of arrays (History, Evals) with b's rows after a's, field by field."""
+    return type(a)(
+        **{
+            f.name: frozen(np.concatenate([getattr(a, f.name), getattr(b, f.name)]))
+            for f in fields(a)
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,7 @@ class History:
 
     def concat(self, other: History) -> History:
         """This history followed by ``other``."""
-        return History(
-            **{
-                f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
-                for f in fields(self)
-            }
-        )
+        return _concat(self, other)
 
 
 #: History's per-layer series, in the order of its fields (and of ``stats.record_row``'s rows)
@@ -95,12 +100,8 @@ class Evals:
         return Evals(frozen(z, np.int64), frozen(z, np.int64), *(frozen(z),) * 4)
 
     def concat(self, other: Evals) -> Evals:
-        return Evals(
-            **{
-                f.name: frozen(np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
-                for f in fields(self)
-            }
-        )
+        """These rows followed by ``other``'s."""
+        return _concat(self, other)
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,8 @@ class Snapshot:
     steps_per_second: float = 0.0
     learning_rate: float = 0.0
     batch_size: int = 0
-    extra: dict = field(default_factory=dict)
+    #: which run (a reset starts a new one) the snapshot belongs to; set by whoever numbers runs
+    run: int = 0
 
     def merged_after(self, older: Snapshot) -> Snapshot:
         """This snapshot with ``older``'s history and evaluations prepended (nothing is lost when a

@@ -41,6 +41,7 @@ def record_row(stepper: Stepper) -> tuple[float, np.ndarray]:
         o = out[row]
         for l, M in enumerate(mats):
             o[l] = np.einsum("ij,ij->", M, M)
+    penalty = _penalty_before_update(net, stepper, out[2], out[3]) if net.reg_rate else 0.0
     np.sqrt(out[:4], out[:4])
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(out[3], out[2], out[3])
@@ -52,13 +53,22 @@ def record_row(stepper: Stepper) -> tuple[float, np.ndarray]:
         out[5, l] = saturated_fraction(name, buf.A[l])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         loss = net.loss.cost(stepper.last_y, buf.A[-1], buf.Z[-1], net.activations[-1])
-        if net.reg_rate and net.reg_kind != "none":
-            # the penalty at the weights the batch was evaluated with (before the update)
-            w = (net.params - stepper.update)[net.weight_mask == 1.0]
-            loss += net.reg_rate * (
-                float(np.abs(w).sum()) if net.reg_kind == "l1" else 0.5 * float(np.dot(w, w))
-            )
-    return loss, out
+    return loss + penalty, out
+
+
+def _penalty_before_update(net: Network, stepper: Stepper, w2: np.ndarray, u2: np.ndarray):
+    """The regularization term at the weights the batch was evaluated with, W − ΔW (the step is
+    already applied). L2 from the squared norms at hand: ‖W − ΔW‖² = ‖W‖² − 2⟨W, ΔW⟩ + ‖ΔW‖²."""
+    if net.reg_kind == "l1":
+        total = sum(
+            float(np.abs(W - U).sum()) for W, U in zip(net.weights, stepper.update_W, strict=True)
+        )
+        return net.reg_rate * total
+    cross = sum(
+        float(np.einsum("ij,ij->", W, U))
+        for W, U in zip(net.weights, stepper.update_W, strict=True)
+    )
+    return 0.5 * net.reg_rate * (float(w2.sum()) - 2.0 * cross + float(u2.sum()))
 
 
 def dead_fraction(activation: str, Z: np.ndarray, A: np.ndarray) -> float:

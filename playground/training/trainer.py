@@ -18,22 +18,23 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import time
-from collections import deque
 
 import numpy as np
 
 from playground.data import Dataset
 from playground.engine import Network, Stepper, make_optimizer
+from playground.engine.names import model_problem
 from playground.engine.stepper import augment
 from playground.training import stats
 from playground.training.health import DEFAULT_THRESHOLDS, Thresholds, assess
+from playground.training.recorder import Recorder, stats_stride
 from playground.training.snapshot import (
     LAYER_SERIES,
     Divergence,
     Evals,
     Health,
-    History,
     LayerStats,
     Snapshot,
     frozen,
@@ -55,65 +56,6 @@ class Diverged(RuntimeError):
         self.divergence = divergence
 
 
-def stats_stride(net: Network, batch_size: int) -> int:
-    """Record statistics every k-th step so that they cost ≈ 10% of the steps they describe.
-
-    Cost model fitted on this machine (one NumPy call ≈ 0.8 µs, BLAS ≈ 80 GFLOP/s with AVX-512
-    kernels, elementwise passes ≈ 0.5 ns per element): a step makes ≈ 10L + 6 calls and 6·m·P
-    flops; a record ≈ 25L + 20 calls and ≈ 3P + 6·m·N element operations (P weights, N units,
-    m batch size).
-    """
-    L, m = net.n_layers, batch_size
-    P = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
-    N = sum(net.sizes[1:])
-    step = 0.8e-6 * (10 * L + 6) + 0.012e-9 * 6 * m * P
-    record = 0.8e-6 * (25 * L + 20) + 0.5e-9 * (3 * P + 6 * m * N)
-    return max(1, min(64, round(record / (0.1 * step))))
-
-
-class _Recorder:
-    """Rows of statistics since the last snapshot (bounded) plus a window for health verdicts."""
-
-    CAP = 200_000
-
-    def __init__(self, n_layers: int, window: int) -> None:
-        self.L = n_layers
-        self.rows: list[tuple[int, int, float, np.ndarray]] = []
-        self.window_rows: deque[tuple[float, np.ndarray]] = deque(maxlen=window)
-        self.first_loss = math.nan
-        self.min_loss = math.inf
-
-    def add(self, step: int, epoch: int, loss: float, row: np.ndarray) -> None:
-        if len(self.rows) >= self.CAP:  # nobody drains (headless): keep the newer half
-            del self.rows[: self.CAP // 2]
-        self.rows.append((step, epoch, loss, row))
-        self.window_rows.append((loss, row))
-
-    def drain(self) -> History:
-        rows, self.rows = self.rows, []
-        if not rows:
-            return History.empty(self.L)
-        st = np.array([r[0] for r in rows], dtype=np.int64)
-        ep = np.array([r[1] for r in rows], dtype=np.int64)
-        loss = np.array([r[2] for r in rows])
-        m = np.stack([r[3] for r in rows])  # (k, 6, L)
-        return History(
-            frozen(st), frozen(ep), frozen(loss), *(frozen(m[:, i, :]) for i in range(6))
-        )
-
-    def window(self) -> tuple[np.ndarray, np.ndarray]:
-        """(losses (k,), rows (k, 6, L)) of the window; tracks the first and lowest median loss."""
-        if not self.window_rows:
-            return np.zeros(0), np.zeros((0, 6, self.L))
-        loss = np.array([r[0] for r in self.window_rows])
-        if len(loss) >= 5:
-            med = float(np.median(loss))
-            if math.isnan(self.first_loss):
-                self.first_loss = med
-            self.min_loss = min(self.min_loss, med)
-        return loss, np.stack([r[1] for r in self.window_rows])
-
-
 class Trainer:
     """Trains the network of a (validated) experiment on a data set.
 
@@ -127,6 +69,7 @@ class Trainer:
         dataset: Dataset,
         *,
         dtype=np.float64,
+        record_stats: bool = True,
         grid_size: int = 64,
         neuron_grid: int = 24,
         stride: int | None = None,
@@ -151,11 +94,15 @@ class Trainer:
         if self.experiment.get("weights"):
             ws = self.experiment["weights"]
             self.net.set_weights([w["W"] for w in ws], [w["b"] for w in ws])
+        if self.net.loss.name == "cce":
+            # one-hot (or probability) targets: the fused δ^[L] = ŷ − y needs no row sums
+            self.net.loss.targets_sum_to_one = bool(np.all(dataset.y_train.sum(axis=1) == 1.0))
         self.optimizer = make_optimizer(training["optimizer"], self.net.n_params, self.net.dtype)
         self.stepper = Stepper(self.net, self.optimizer)
         self.thresholds = thresholds
         self.seed = int(model.get("seed", 0))
-        self.problem = dataset.problem
+        # the problem type follows the output layer and loss (DESIGN.md), not the data set
+        self.problem = model_problem(model)
         # data, augmented with the ones column; shuffled into X_sh/Y_sh every epoch
         self._X = augment(dataset.x_train, self.net.dtype)
         self._Y = np.ascontiguousarray(dataset.y_train, dtype=self.net.dtype)
@@ -171,9 +118,10 @@ class Trainer:
         state = self.experiment.get("state") or {}
         if state:
             self._restore(state)
-        self.stride = stride or stats_stride(self.net, self.batch_size)
+        #: statistics every ``stride`` steps; 0: none (headless runs that show nothing)
+        self.stride = (stride or stats_stride(self.net, self.batch_size)) if record_stats else 0
         self._since_record = 0
-        self._recorder = _Recorder(self.net.n_layers, thresholds.window)
+        self._recorder = Recorder(self.net.n_layers, thresholds.window)
         self.divergence: Divergence | None = None
         self.last_health = Health("warming up", "Press play to start training.")
         self._layer_verdicts = ("healthy",) * self.net.n_layers
@@ -183,8 +131,6 @@ class Trainer:
         self._eval_test = self._evaluator(dataset.x_test, dataset.y_test, rng, EVAL_CAP)
         self._full_train = stats.Evaluator(dataset.x_train, dataset.y_train, self.problem)
         self._full_test = stats.Evaluator(dataset.x_test, dataset.y_test, self.problem)
-        self._hist_idx = rng.choice(self.m, HIST_CAP, replace=False) if self.m > HIST_CAP else None
-        self._pending_evals: list[tuple] = []
         self.last_eval = (math.nan, math.nan, math.nan, math.nan)
         self.epoch_rows: list[dict] = []
         self._act_ranges = stats.RangeTracker(self.net.n_layers)
@@ -264,7 +210,6 @@ class Trainer:
         """The experiment with the current hyperparameters, weights and state."""
         exp = copy.deepcopy(self.experiment)
         exp["training"]["optimizer"] = {**exp["training"]["optimizer"], **self.optimizer.config()}
-        exp["training"]["batch_size"] = self.batch_size
         exp["training"]["regularization"] = {"kind": self.net.reg_kind, "rate": self.net.reg_rate}
         exp["weights"] = self.net.weights_config()
         exp["state"] = self.state()
@@ -300,7 +245,8 @@ class Trainer:
         if self._shuffled_epoch == self.epoch:
             self._batches = self._slices(offset)
             self._bi = 0
-        self.stride = stats_stride(self.net, s)
+        if self.stride:
+            self.stride = stats_stride(self.net, s)
 
     @property
     def offset(self) -> int:
@@ -345,7 +291,7 @@ class Trainer:
         if self.divergence is not None:
             raise Diverged(self.divergence)
         stepper, recorder = self.stepper, self._recorder
-        stride = self.stride
+        stride = self.stride or sys.maxsize
         done = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             while done < n:
@@ -403,6 +349,7 @@ class Trainer:
     def _epoch_row(self) -> dict:
         tr_loss, tr_metric, _ = self._full_train.evaluate(self.net)
         te_loss, te_metric, _ = self._full_test.evaluate(self.net)
+        self.last_eval = (tr_loss, te_loss, tr_metric, te_metric)
         name = stats.metric_name(self.problem)
         row = {
             "epoch": self.epoch,
@@ -431,10 +378,10 @@ class Trainer:
         loss, rows = self._recorder.window()
         acts = [a.name for a in self.net.activations]
         h, per_layer = assess(
-            rows[:, 0, :] if len(rows) else np.zeros((0, len(acts))),
+            rows[:, 0, :],
             loss,
-            rows[:, 4, :] if len(rows) else np.zeros((0, len(acts))),
-            rows[:, 5, :] if len(rows) else np.zeros((0, len(acts))),
+            rows[:, 4, :],
+            rows[:, 5, :],
             acts,
             self._recorder.first_loss,
             self._recorder.min_loss,
@@ -453,13 +400,11 @@ class Trainer:
         tl, tm, trace = self._eval_train.evaluate(net)
         sl, sm, _ = self._eval_test.evaluate(net)
         self.last_eval = (tl, sl, tm, sm)
-        hist_trace = trace
-        if trace is not None and self._hist_idx is not None and len(self._eval_train) > HIST_CAP:
-            hist_trace = net.forward(self.dataset.x_train[self._hist_idx])
         layers = []
         for l in range(L):
             name = net.activations[l].name
-            A = hist_trace.a[l] if hist_trace is not None else np.zeros((0, net.sizes[l + 1]))
+            # the first HIST_CAP rows of the evaluation sample (make_dataset shuffled the data)
+            A = trace.a[l][:HIST_CAP] if trace is not None else np.zeros((0, net.sizes[l + 1]))
             finite = A[np.isfinite(A)]
             lo, hi = stats.activation_range(name, finite, self._act_ranges, l)
             whist, wq = stats.weight_summary(net.weights[l], self._w_ranges, l, self._w_samples[l])
@@ -509,7 +454,10 @@ class Trainer:
         fresh = (
             heavy is None
             or reason != "tick"
-            or (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost
+            or (
+                self.divergence is None  # a stopped run has nothing new to show
+                and (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost
+            )
         )
         if fresh:
             # an exploding (still finite) net overflows std, losses and grids: no warnings

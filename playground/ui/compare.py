@@ -336,8 +336,8 @@ class CompareWindow(QWidget):
                 self._show(k, snap)
         if snaps:
             self._update_range()
-            self.step_label.setText(f"step {runner.steps}")
-        if self.play_button.isChecked() and all(t.divergence is not None for t in runner.trainers):
+            self.step_label.setText(f"step {min(s.step for s in snaps)}")
+        if snaps and self.play_button.isChecked() and all(s.divergence is not None for s in snaps):
             self.play_button.setChecked(False)  # every variant diverged: nothing left to play
 
     def _show(self, k: int, snap: Snapshot) -> None:

@@ -300,7 +300,7 @@ class TrainingController(QObject):
             self._set_playing(False)
             self.message.emit(f"Training stopped: {text}", 0)
         snapshot: Snapshot | None = self.session.mailbox.take()
-        if snapshot is None or snapshot.extra.get("run") != self._run:
+        if snapshot is None or snapshot.run != self._run:
             return
         self.frames += 1
         self.last = snapshot

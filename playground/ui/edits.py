@@ -15,7 +15,7 @@ import copy
 from typing import Any
 
 from playground.data.registry import DATASETS
-from playground.engine.names import problem_of
+from playground.engine.names import model_problem
 from playground.io.schema import MAX_LAYERS, MAX_UNITS
 
 #: problem type → (output activation, loss)
@@ -55,11 +55,7 @@ def hidden_layers(exp: Experiment) -> list[dict[str, Any]]:
 
 def problem(exp: Experiment) -> str:
     """The problem type: the stored hint, else what the output layer and loss imply."""
-    model = exp["model"]
-    if "problem" in model:
-        return model["problem"]
-    out = model["layers"][-1]
-    return problem_of(out["activation"], model["loss"], out["units"])
+    return model_problem(exp["model"])
 
 
 def add_layer(exp: Experiment) -> Experiment:

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -47,15 +48,13 @@ LIVE_METHODS = ("set_learning_rate", "set_optimizer", "set_batch_size", "set_reg
 
 
 class RunTrainer(Trainer):
-    """A ``Trainer`` whose snapshots say which run they belong to (``extra["run"]``), so a
+    """A ``Trainer`` whose snapshots say which run they belong to (``Snapshot.run``), so a
     snapshot of a replaced run still in flight is never shown."""
 
     run_id = 0
 
     def snapshot(self, reason: str = "tick") -> Snapshot:
-        snapshot = super().snapshot(reason)
-        snapshot.extra["run"] = self.run_id
-        return snapshot
+        return replace(super().snapshot(reason), run=self.run_id)
 
 
 def make_trainer(experiment: dict, dataset: Dataset, run: int) -> RunTrainer:

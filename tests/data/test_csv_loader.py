@@ -187,3 +187,22 @@ def test_malformed_quoting(tmp_path: Path) -> None:
 def test_unterminated_quote(tmp_path: Path) -> None:
     message = error(tmp_path, 'a,label\n1,x\n2,"y\n3,z\n', target="label")
     assert "line" in message and "malformed" in message
+
+
+def test_columns_without_numbers_are_left_out_but_a_stray_bad_cell_still_fails(
+    tmp_path: Path,
+) -> None:
+    # an id column holds no number at all: it is not a feature (DESIGN: "the other numeric columns")
+    path = tmp_path / "ids.csv"
+    path.write_text("id,x1,x2,y\nrow0,1,2,0\nrow1,3,4,1\nrow2,5,6,1\n", encoding="utf-8")
+    table = load_csv(path, "y")
+    assert table.feature_names == ("x1", "x2")
+    assert table.x.tolist() == [[1, 2], [3, 4], [5, 6]]
+    # a numeric column with one bad cell is an error that names it
+    bad = tmp_path / "typo.csv"
+    bad.write_text("x1,x2,y\n1,2,0\n3,oops,1\n5,6,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"typo.csv, line 3, column 'x2'"):
+        load_csv(bad, "y")
+    # an explicitly listed text column is an error, not silently dropped
+    with pytest.raises(DataError, match="column 'id'"):
+        load_csv(path, "y", features=["id", "x1"])

@@ -234,3 +234,14 @@ def test_pairing_notes() -> None:
     assert "sigmoid" in pairing_note("bce", "tanh")
     assert pairing_note("mse", "softmax") is not None
     assert "gradient" in pairing_note("mse", "step")
+
+
+def test_bce_gradient_is_zero_where_the_output_was_clipped() -> None:
+    # a linear output outside (0, 1): the loss clips ŷ and is flat there, so is its gradient
+    bce = get_loss("bce")
+    Y = np.array([[0.0, 1.0, 0.0]])
+    A = np.array([[1.2, -0.3, 0.4]])
+    g = bce.grad(Y, A)
+    fd = numeric_grad(lambda: float(bce.per_example(Y, A).sum()), A)
+    assert g[0, 0] == 0.0 and g[0, 1] == 0.0
+    np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-9)

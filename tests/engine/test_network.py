@@ -471,3 +471,21 @@ def test_saturated_outputs_give_exact_finite_costs_and_gradients(output, loss, l
     assert g.loss == pytest.approx(expected, abs=1e-12)
     assert np.all(np.isfinite(g.flat))
     np.testing.assert_array_equal(g.delta[-1], net.predict(X) - Y)
+
+
+def test_from_config_rejects_unknown_layer_keys() -> None:
+    base = {"inputs": 2, "init": {"scheme": "xavier_uniform"}, "seed": 0, "loss": "bce"}
+    typo = [
+        {"units": 3, "activation": "leaky_relu", "alpah": 0.2},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+    with pytest.raises(ValueError, match="alpah"):
+        Network.from_config({**base, "layers": typo})
+    stray = [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid", "unit": 5}]
+    with pytest.raises(ValueError, match="unit"):
+        Network.from_config({**base, "layers": stray})
+    ok = [
+        {"units": 3, "activation": "leaky_relu", "alpha": 0.2},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+    assert Network.from_config({**base, "layers": ok}).activations[0].alpha == 0.2

@@ -12,8 +12,8 @@ from builders import build_experiment, spiral
 from playground.data import make_dataset
 from playground.engine import Network
 from playground.training import Trainer, stats
+from playground.training.recorder import stats_stride
 from playground.training.snapshot import QUANTILES
-from playground.training.trainer import stats_stride
 
 FIELDS = (
     "grad_norm",

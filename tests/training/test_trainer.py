@@ -393,3 +393,18 @@ def test_an_overflowing_bias_update_is_caught() -> None:
         tr.train_steps(1)
     assert (info.value.divergence.layer, info.value.divergence.quantity) == (2, "weights")
     np.testing.assert_array_equal(tr.net.params, before)
+
+
+def test_the_problem_type_follows_the_output_layer_and_loss_not_the_data() -> None:
+    # DESIGN.md: 1 sigmoid + bce is binary, anything without sigmoid/bce or softmax/cce is
+    # regression — whatever the data set is; the metric follows (accuracy vs RMSE)
+    linear = [{"units": 5, "activation": "tanh"}, {"units": 1, "activation": "linear"}]
+    tr = Trainer(experiment(layers=linear, loss="mse"), make_dataset(spiral(60)))
+    assert tr.problem == "regression"
+    tr.train_steps(3, epoch_metrics=True)
+    tr.train_steps(tr.steps_left_in_epoch, epoch_metrics=True)
+    assert "train_rmse" in tr.epoch_rows[-1] and "train_accuracy" not in tr.epoch_rows[-1]
+    assert tr.snapshot("pause").metric_name == "rmse"
+    reg = {"dataset": "reg_plane", "samples": 60, "noise": 0.0, "seed": 1}
+    tr = Trainer(experiment(data=reg), make_dataset(reg))  # sigmoid + bce on real targets
+    assert tr.problem == "binary"

@@ -32,7 +32,7 @@ def test_worker_steps_changes_and_answers(kind, experiment) -> None:
     try:
         worker.step(7)
         s = wait_for(worker, lambda s: s.step == 7)
-        assert s.extra["run"] == 0
+        assert s.run == 0
         worker.apply("set_learning_rate", 0.5)
         worker.apply("set_weight", 1, 0, 0, 2.5)
         exp = worker.request("experiment")
@@ -43,7 +43,7 @@ def test_worker_steps_changes_and_answers(kind, experiment) -> None:
         local.train_steps(7)
         np.testing.assert_array_equal(np.array(exp["weights"][1]["W"]), local.net.weights[1])
         worker.replace(spec, dataset, False, 3)
-        s = wait_for(worker, lambda s: s.extra.get("run") == 3)
+        s = wait_for(worker, lambda s: s.run == 3)
         assert s.step == 0
         with pytest.raises(ValueError):
             worker.apply("no_such_method")
