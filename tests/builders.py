@@ -6,7 +6,31 @@ on ``sys.path``).
 
 from __future__ import annotations
 
+import json
+
 from playground.io import validate_experiment
+
+#: the example of DESIGN.md, "Experiment file", verbatim
+DESIGN_EXAMPLE = """{
+  "format": "playground-experiment", "version": 1,
+  "data":  {"dataset": "spiral", "samples": 500, "noise": 0.1, "train_fraction": 0.5,
+            "features": ["x1", "x2"], "seed": 1},
+  "model": {"inputs": 2,
+            "layers": [{"units": 8, "activation": "tanh"},
+                       {"units": 8, "activation": "tanh"},
+                       {"units": 1, "activation": "sigmoid"}],
+            "loss": "bce", "init": {"scheme": "xavier_uniform"}, "seed": 0},
+  "training": {"optimizer": {"name": "sgd", "learning_rate": 0.03},
+               "batch_size": 10, "epochs": 200,
+               "regularization": {"kind": "none", "rate": 0.0}},
+  "weights": null
+}"""
+
+
+def design_example() -> dict:
+    """A fresh dict of ``DESIGN_EXAMPLE``."""
+    return json.loads(DESIGN_EXAMPLE)
+
 
 TANH_SIGMOID = [{"units": 5, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]
 

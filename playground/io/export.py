@@ -46,6 +46,16 @@ class ExportError(ValueError):
     """
 
 
+def require_activations(net: Network, supported: frozenset[str], target: str) -> None:
+    """Raise ``ExportError`` naming the first layer whose activation ``target`` cannot express."""
+    for l, act in enumerate(net.activations, start=1):
+        if act.name not in supported:
+            raise ExportError(
+                f"{target} export cannot express activation {act.name!r} (layer {l}); "
+                f"supported: {', '.join(sorted(supported))}"
+            )
+
+
 def export_model(
     source: StrPath, fmt: str, out: StrPath, *, precision: str = "float32"
 ) -> list[Path]:

@@ -33,7 +33,7 @@ import numpy as np
 
 import playground
 from playground.engine import Network
-from playground.io.export import ExportError
+from playground.io.export import ExportError, require_activations
 
 #: activations this exporter writes (by experiment-file name)
 SUPPORTED = frozenset({
@@ -46,13 +46,8 @@ INSTALL_HINT = "ONNX export needs the 'onnx' package: pip install 'playground[on
 
 
 def check_supported(net: Network) -> None:
-    """Raise ``ExportError`` naming the first layer whose activation ONNX export cannot write."""
-    for l, act in enumerate(net.activations, start=1):
-        if act.name not in SUPPORTED:
-            raise ExportError(
-                f"ONNX export cannot express activation {act.name!r} (layer {l}); "
-                f"supported: {', '.join(sorted(SUPPORTED))}"
-            )
+    """Raise ``ExportError`` naming the first layer ONNX export cannot express."""
+    require_activations(net, SUPPORTED, "ONNX")
 
 
 def _import_onnx():

@@ -28,7 +28,7 @@ from typing import Any
 
 from playground.engine import Network
 from playground.io.atomic import atomic_path
-from playground.io.export import ExportError
+from playground.io.export import ExportError, require_activations
 from playground.io.weights import save_weights_npz
 
 SUPPORTED = frozenset({
@@ -45,13 +45,8 @@ _LOSS_NOTE = {
 
 
 def check_supported(net: Network) -> None:
-    """Raise ``ExportError`` naming the first layer whose activation has no PyTorch module here."""
-    for l, act in enumerate(net.activations, start=1):
-        if act.name not in SUPPORTED:
-            raise ExportError(
-                f"PyTorch export cannot express activation {act.name!r} (layer "
-                f"{l}); supported: {', '.join(sorted(SUPPORTED))}"
-            )
+    """Raise ``ExportError`` naming the first layer PyTorch export cannot express."""
+    require_activations(net, SUPPORTED, "PyTorch")
 
 
 def torch_paths(out: str | os.PathLike[str]) -> tuple[Path, Path]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from builders import DESIGN_EXAMPLE, design_example
 
 from playground.io import (
     ExperimentError,
@@ -20,25 +21,9 @@ from playground.io import (
 )
 from playground.resources import resource_path
 
-#: the example of DESIGN.md, "Experiment file", verbatim (test files do not import each other)
-DESIGN_EXAMPLE = """{
-  "format": "playground-experiment", "version": 1,
-  "data":  {"dataset": "spiral", "samples": 500, "noise": 0.1, "train_fraction": 0.5,
-            "features": ["x1", "x2"], "seed": 1},
-  "model": {"inputs": 2,
-            "layers": [{"units": 8, "activation": "tanh"},
-                       {"units": 8, "activation": "tanh"},
-                       {"units": 1, "activation": "sigmoid"}],
-            "loss": "bce", "init": {"scheme": "xavier_uniform"}, "seed": 0},
-  "training": {"optimizer": {"name": "sgd", "learning_rate": 0.03},
-               "batch_size": 10, "epochs": 200,
-               "regularization": {"kind": "none", "rate": 0.0}},
-  "weights": null
-}"""
-
 
 def example() -> dict[str, Any]:
-    return json.loads(DESIGN_EXAMPLE)
+    return design_example()
 
 
 def weights_for(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
