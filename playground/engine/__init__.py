@@ -9,7 +9,7 @@ Pure NumPy; never imports Qt. The public API is the one in DESIGN.md::
 from playground.engine.activations import Activation, get_activation
 from playground.engine.initializers import init_params, init_weights
 from playground.engine.losses import Loss, get_loss, pairing_note
-from playground.engine.network import Gradients, Network, Trace
+from playground.engine.network import Gradients, Network, Trace, weights_config
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.engine.stepper import Stepper
 
@@ -27,4 +27,5 @@ __all__ = [
     "init_weights",
     "make_optimizer",
     "pairing_note",
+    "weights_config",
 ]

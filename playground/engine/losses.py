@@ -176,8 +176,14 @@ def get_loss(name: str) -> Loss:
     return _CLASSES[name]()
 
 
-def pairing_note(loss: str, output_activation: str) -> str | None:
-    """A short note for a questionable output/loss pairing (allowed, worth saying), else None."""
+def pairing_note(loss: str, output_activation: str, units: int = 2) -> str | None:
+    """A short note for a questionable output/loss pairing (allowed, worth saying), else None.
+    ``units``: n^[L], the output layer's size."""
+    if output_activation == "softmax" and units == 1:
+        return (
+            "Softmax over a single output is always 1 and passes no gradient: the network "
+            "cannot learn. Use sigmoid for one output, or softmax over 2+ classes."
+        )
     if loss == "cce" and output_activation != "softmax":
         return "Cross-entropy expects a softmax output; other outputs are clipped to stay > 0."
     if loss == "bce" and output_activation not in ("sigmoid",):

@@ -12,6 +12,7 @@ NumPy calls, and the training step gets Z and dW, db from single matrix products
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,10 +269,16 @@ class Network:
 
     def weights_config(self) -> list[dict]:
         """The experiment file's ``weights`` list: one {"W": rows, "b": list} per layer."""
-        return [
-            {"W": W.astype(float).tolist(), "b": b.astype(float).tolist()}
-            for W, b in zip(self.weights, self.biases, strict=True)
-        ]
+        return weights_config(self.weights, self.biases)
+
+
+def weights_config(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> list[dict]:
+    """The experiment file's ``weights`` list for W^[1..L], b^[1..L]: one {"W": n_l rows of
+    n_{l-1} floats, "b": n_l floats} per layer."""
+    return [
+        {"W": np.asarray(W, dtype=float).tolist(), "b": np.asarray(b, dtype=float).tolist()}
+        for W, b in zip(weights, biases, strict=True)
+    ]
 
 
 def _default_loss(output_activation: str) -> str:

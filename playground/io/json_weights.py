@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.engine import Network
+from playground.engine import Network, weights_config
 from playground.io.atomic import atomic_write_text
 from playground.io.schema import ExperimentError, validate_experiment
 
@@ -146,7 +146,7 @@ def _read_document(doc: object) -> tuple[list[np.ndarray], list[np.ndarray], dic
         Ws.append(W)
         bs.append(b)
     full = dict(exp)
-    full["weights"] = [{"W": W.tolist(), "b": b.tolist()} for W, b in zip(Ws, bs, strict=True)]
+    full["weights"] = weights_config(Ws, bs)
     try:
         validated = validate_experiment(full)
     except ExperimentError as exc:

@@ -318,11 +318,9 @@ def _layer(value: object, path: str, last: bool) -> dict[str, Any]:
     }
     _object(value, path, ("units", "activation", *params), ("units",), elsewhere)
     units = _int(value["units"], f"{path}.units", 1, MAX_UNITS)
-    if activation == "softmax":
-        if not last:
-            _fail(f"{path}.activation", "softmax is only allowed on the output (last) layer")
-        if units < 2:
-            _fail(f"{path}.units", f"softmax needs at least 2 units, found {units}")
+    # softmax over one unit is allowed (ŷ ≡ 1, no gradient): the GUI shows pairing_note's warning
+    if activation == "softmax" and not last:
+        _fail(f"{path}.activation", "softmax is only allowed on the output (last) layer")
     out: dict[str, Any] = {"units": units, "activation": activation}
     for key, default in params.items():
         out[key] = _float(value.get(key, default), f"{path}.{key}")

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine import weights_config
 from playground.io.atomic import atomic_path
 from playground.io.experiment import experiment_to_json
 from playground.io.schema import ExperimentError, validate_experiment
@@ -83,7 +84,7 @@ def load_weights_npz(
         raise ExperimentError(
             "", "cannot read weights: its 'experiment' is not a JSON object", file=name
         )
-    exp["weights"] = [{"W": W.tolist(), "b": b.tolist()} for W, b in zip(Ws, bs, strict=True)]
+    exp["weights"] = weights_config(Ws, bs)
     try:
         return Ws, bs, validate_experiment(exp)
     except ExperimentError as exc:

@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from playground.data import Dataset
-from playground.engine import Network, Stepper, make_optimizer
+from playground.engine import Network, Stepper, make_optimizer, weights_config
 from playground.engine.names import model_problem
 from playground.engine.stepper import augment
 from playground.training import stats
@@ -196,13 +196,7 @@ class Trainer:
         out["optimizer"] = {
             "name": self.optimizer.name,
             "t": t,
-            "slots": {
-                name: [
-                    {"W": W.tolist(), "b": b.tolist()}
-                    for W, b in zip(*self.net.views(flat), strict=True)
-                ]
-                for name, flat in slots.items()
-            },
+            "slots": {name: weights_config(*self.net.views(flat)) for name, flat in slots.items()},
         }
         return out
 

@@ -8,20 +8,25 @@
   in the GUI thread (one signal per frame, never one per training step: DESIGN.md);
 * sends play / pause / step / reset and live hyperparameter changes to the worker; structural
   changes start a new run (fresh weights) with ``replace``;
-* turns worker errors and divergence (NaN/Inf) into a paused run and a status ``message``;
-* stops the worker promptly in ``shutdown()``.
+* turns worker errors and divergence (NaN/Inf) into a paused run and a status ``message``; a
+  worker that died (killed, crashed) is replaced by a new one at the next reset or edit;
+* stops the worker promptly in ``shutdown()``, and when the controller is garbage-collected
+  without it.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import math
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.data import Dataset, make_dataset
+from playground.engine import weights_config
 from playground.io import ExperimentError, validate_experiment
 from playground.training import Snapshot, Trainer
 from playground.ui import edits
@@ -44,8 +49,8 @@ DEFAULT_SPEED = "fast"
 
 def build_run(experiment: dict, follow_data: bool = False) -> tuple[dict, Dataset]:
     """Validate ``experiment``, make its data set and fit the model to the data (inputs = the
-    data's features, output layer = the problem type); a trainer is built once to check that the
-    network and the data fit together.
+    data's features, output layer = the problem type, batch size ≤ the training set, as the
+    batch size box shows it); a trainer is built once to check that network and data fit together.
 
     Raises ``ExperimentError`` / ``DataError`` / ``ValueError`` with a one-line message.
     """
@@ -64,6 +69,9 @@ def build_run(experiment: dict, follow_data: bool = False) -> tuple[dict, Datase
     )
     if "problem" not in fitted["model"]:
         fitted["model"]["problem"] = edits.problem(fitted)
+    m_train = max(1, dataset.x_train.shape[0])
+    if fitted["training"]["batch_size"] > m_train:
+        fitted["training"]["batch_size"] = m_train
     exp = validate_experiment(fitted)
     Trainer(exp, dataset, grid_size=0)  # raises when network and data do not fit
     return exp, dataset
@@ -102,20 +110,36 @@ class TrainingController(QObject):
         self.last: Snapshot | None = None  # the newest snapshot delivered
         self._fell_back = False
         self._final: dict | None = None  # the experiment as the worker left it (shutdown)
-        self.session = make_worker(
-            spec,
-            dataset,
-            publish_hz=REFRESH_HZ,
-            max_steps_per_second=SPEEDS[self._speed][1],
-            kind=worker,
-        )
-        self.session.start()
+        #: the live worker, in a list the finalizer holds (it must not hold the controller)
+        self._sessions: list = []
+        self._finalizer = weakref.finalize(self, _stop_sessions, self._sessions)
+        self.destroyed.connect(functools.partial(_stop_sessions, self._sessions))  # C++ side
+        self._start_worker(worker)
         self._timer = QTimer(self)
         self._timer.setInterval(round(1000 / POLL_HZ))
         self._timer.timeout.connect(self._on_tick)
         self._timer.start()
 
     # -- state ------------------------------------------------------------------------------
+    @property
+    def session(self):
+        """The worker (``ProcessWorker`` or ``ThreadWorker``) of the current run."""
+        return self._sessions[0]
+
+    def _start_worker(self, kind: str | None) -> None:
+        """Start a worker of ``kind`` on the current experiment (stopping a previous one)."""
+        if self._sessions:
+            self._sessions.pop().stop(0.1)
+        session = make_worker(
+            self._spec,
+            self.dataset,
+            publish_hz=REFRESH_HZ,
+            max_steps_per_second=SPEEDS[self._speed][1],
+            kind=kind,
+        )
+        self._sessions.append(session)
+        session.start()
+
     @property
     def spec(self) -> dict:
         """The experiment the current run was built from, with the live hyperparameters."""
@@ -143,6 +167,8 @@ class TrainingController(QObject):
         the worker after every command sent before, so it reflects them)."""
         if self._final is not None and not self.session.alive:
             exp = copy.deepcopy(self._final)  # the worker has stopped: its last answer
+        elif not self.session.alive:
+            exp = self._from_last_snapshot()  # the worker died: what the window last showed
         else:
             exp = self.session.request("experiment")
         for key in ("name", "description"):
@@ -150,6 +176,14 @@ class TrainingController(QObject):
                 exp[key] = self._spec[key]
         exp["model"]["problem"] = self._spec["model"].get("problem", edits.problem(exp))
         return validate_experiment(exp)
+
+    def _from_last_snapshot(self) -> dict:
+        """The experiment at the newest snapshot's weights and step (without optimizer moments)."""
+        exp = copy.deepcopy(self._spec)
+        if self.last is not None and self.last.divergence is None:
+            exp["weights"] = weights_config(self.last.weights, self.last.biases)
+            exp["state"] = {"epoch": self.last.epoch, "step": self.last.step}
+        return exp
 
     # -- building ---------------------------------------------------------------------------
     def load(self, experiment: dict) -> None:
@@ -178,18 +212,29 @@ class TrainingController(QObject):
 
     def _swap(self, spec: dict, dataset: Dataset, play: bool) -> None:
         self._run += 1
-        self.session.replace(spec, dataset, play, self._run)
         self._spec, self.dataset = spec, dataset
+        if not self.session.alive and self.frames:  # died after it ran: start a new one
+            self._start_worker("thread" if isinstance(self.session, ThreadWorker) else "process")
+            self.message.emit("The training worker had stopped; a new one took over.", 10_000)
+        self.session.replace(spec, dataset, play, self._run)
         self.last = None
         self.run_started.emit()
         self.structure_changed.emit(edits.fresh(spec))
         self._set_playing(play)
+
+    def _revive(self) -> None:
+        """A worker that died (killed, crashed) after it ran: continue in a new one from the
+        newest snapshot's weights and step."""
+        if not self.session.alive and self.frames and self._final is None:
+            spec, dataset = build_run(self._from_last_snapshot())
+            self._swap(spec, dataset, play=False)
 
     # -- control ----------------------------------------------------------------------------
     def play(self) -> None:
         if self.diverged:
             self.message.emit("The run diverged (NaN/Inf): press reset to start again.", 0)
             return
+        self._revive()
         self.session.play()
         self._set_playing(True)
 
@@ -205,6 +250,7 @@ class TrainingController(QObject):
         if self.diverged:
             self.message.emit("The run diverged (NaN/Inf): press reset to start again.", 0)
             return
+        self._revive()
         self.session.step(n)
         self._set_playing(False)
 
@@ -274,15 +320,7 @@ class TrainingController(QObject):
         ):
             return False
         self._fell_back = True
-        self.session.stop(0.1)
-        self.session = make_worker(
-            self._spec,
-            self.dataset,
-            publish_hz=REFRESH_HZ,
-            max_steps_per_second=SPEEDS[self._speed][1],
-            kind="thread",
-        )
-        self.session.start()
+        self._start_worker("thread")
         if self._run:
             self.session.replace(self._spec, self.dataset, self._playing, self._run)
         elif self._playing:
@@ -298,6 +336,8 @@ class TrainingController(QObject):
         while errors:
             text = errors.pop(0)
             self._set_playing(False)
+            if not self.session.alive:
+                text += " (play, step or reset starts a new one)"
             self.message.emit(f"Training stopped: {text}", 0)
         snapshot: Snapshot | None = self.session.mailbox.take()
         if snapshot is None or snapshot.run != self._run:
@@ -320,6 +360,7 @@ class TrainingController(QObject):
     def shutdown(self, timeout: float = 5.0) -> bool:
         """Stop the timer and the worker; True when it ended in time."""
         self._timer.stop()
+        self._finalizer.detach()
         if self.session.alive and self._final is None:
             try:  # keep the final weights: experiment() still answers after closing
                 self.session.pause()
@@ -327,3 +368,9 @@ class TrainingController(QObject):
             except Exception:  # noqa: BLE001 - closing must not fail
                 self._final = None
         return self.session.stop(timeout)
+
+
+def _stop_sessions(sessions: list, *_destroyed: object) -> None:
+    """Stop the workers of a controller deleted or garbage-collected without ``shutdown()``."""
+    for session in sessions:
+        session.stop(0.5)

@@ -359,6 +359,11 @@ class ProcessWorker:
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (None before ``start``)."""
+        return self._proc.pid if self._proc is not None else None
+
     def is_alive(self) -> bool:  # the leak check of the tests treats workers like threads
         return self.alive
 

@@ -234,6 +234,8 @@ def test_pairing_notes() -> None:
     assert "sigmoid" in pairing_note("bce", "tanh")
     assert pairing_note("mse", "softmax") is not None
     assert "gradient" in pairing_note("mse", "step")
+    for loss in ("mse", "bce", "cce"):
+        assert "single output" in pairing_note(loss, "softmax", units=1)
 
 
 def test_bce_gradient_is_zero_where_the_output_was_clipped() -> None:

@@ -152,6 +152,23 @@ def test_softmax_output_is_allowed() -> None:
     np.testing.assert_allclose(net.predict(np.ones((2, 2))).sum(axis=1), 1.0)
 
 
+@pytest.mark.parametrize("loss", ["mse", "bce", "cce"])
+def test_softmax_over_one_unit_is_constant_and_passes_no_gradient(loss: str) -> None:
+    """ŷ = e^z / e^z ≡ 1, so δ^[L] = 0 and every gradient but the loss's own is zero (allowed
+    with a warning in the GUI: pairing_note)."""
+    net = Network.from_config(model(2, [(4, "tanh"), (1, "softmax")], loss))
+    X, Y = _data(net, 6)
+    Y = (Y > Y.mean()).astype(float)
+    trace = net.forward(X)
+    np.testing.assert_array_equal(trace.a[-1], 1.0)
+    grads = net.backward(trace, Y)
+    assert np.isfinite(grads.loss)
+    for d in grads.delta:
+        np.testing.assert_array_equal(d, 0.0)
+    for g in (*grads.dW, *grads.db):
+        np.testing.assert_array_equal(g, 0.0)
+
+
 def test_default_losses() -> None:
     assert Network.from_config(model(2, [(1, "sigmoid")])).loss.name == "bce"
     assert Network.from_config(model(2, [(1, "linear")])).loss.name == "mse"

@@ -417,10 +417,6 @@ ERRORS: dict[str, Case] = {
         setter("model.layers.0.activation", "softmax"),
         "model.layers[0].activation: softmax is only allowed on the output (last) layer",
     ),
-    "softmax one unit": (
-        setter("model.layers.2.activation", "softmax"),
-        "model.layers[2].units: softmax needs at least 2 units, found 1",
-    ),
     # inputs
     "inputs": (setter("model.inputs", 3), "model.inputs: 3 does not match the data: data.features"),
     # weights and state

@@ -83,6 +83,20 @@ def test_problem_type_sets_the_output_layer_and_stays_overridable(make_window) -
     assert not combo.model().item(multiclass).isEnabled()  # one target column: no multi-class
 
 
+def test_softmax_on_a_single_output_is_allowed_with_a_note(make_window, qtbot) -> None:
+    window = make_window()  # the default: binary spirals, 1 sigmoid output
+    note = widget(window, "pairing_note_label")
+    select(widget(window, "output_activation_combo"), "softmax")
+    select(widget(window, "loss_combo"), "mse")
+    exp = window.experiment()
+    assert exp["model"]["layers"][-1] == {"units": 1, "activation": "softmax"}
+    assert exp["model"]["loss"] == "mse"
+    assert note.isVisible() and "single output" in note.text()
+    qtbot.mouseClick(widget(window, "step_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.controller.step_count == 1, timeout=10_000)
+    assert "Not applied" not in window.statusBar().currentMessage()
+
+
 def test_softmax_with_mse_is_allowed_with_a_note(make_window, qtbot) -> None:
     window = make_window()
     select(widget(window, "dataset_combo"), "blobs")
@@ -130,3 +144,13 @@ def test_csv_data_from_a_file(make_window, tmp_path: Path) -> None:
     exp = window.experiment()
     assert exp["data"]["dataset"] == "csv" and exp["model"]["inputs"] == 3
     assert widget(window, "dataset_combo").currentText() == "CSV: points.csv"
+
+
+def test_a_smaller_training_set_shrinks_the_batch_size_it_shows_and_uses(make_window) -> None:
+    window = make_window()  # 500 points, half for training
+    spin = widget(window, "batch_size_spin")
+    spin.setValue(200)
+    assert window.experiment()["training"]["batch_size"] == 200
+    widget(window, "train_fraction_spin").setValue(0.1)  # 50 training examples
+    assert spin.maximum() == 50 and spin.value() == 50
+    assert window.experiment()["training"]["batch_size"] == 50

@@ -6,11 +6,16 @@ Real windows and a real worker thread; every wait is ``qtbot.waitUntil`` (no tim
 from __future__ import annotations
 
 import copy
+import os
+import signal
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from window_helpers import last_snapshot, step_of, widget
+
+from playground.ui import MainWindow
+from playground.ui.worker import ProcessWorker
 
 
 def click(qtbot, window, name: str) -> None:
@@ -162,3 +167,33 @@ def test_the_experiment_is_still_there_after_closing(make_window, qtbot) -> None
     window.close()
     exp = window.experiment()
     assert exp["state"]["step"] == 9 and exp["weights"] is not None
+
+
+def test_a_killed_worker_process_is_replaced_and_training_goes_on(make_window, qtbot) -> None:
+    window = make_window()
+    window.controller.step(50)
+    qtbot.waitUntil(lambda: step_of(window) == 50)
+    worker = window.controller.session
+    assert isinstance(worker, ProcessWorker)
+    os.kill(worker.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "Training stopped" in window.statusBar().currentMessage())
+    exp = window.experiment()  # still answers: the newest snapshot's weights and step
+    assert exp["state"]["step"] == 50 and exp["weights"] is not None
+    click(qtbot, window, "step_button")  # a new worker continues from there
+    qtbot.waitUntil(lambda: step_of(window) == 51, timeout=10_000)
+    assert window.controller.session is not worker and window.controller.session.alive
+    np.testing.assert_array_equal(
+        np.array(window.experiment()["weights"][0]["W"]).shape,
+        np.array(exp["weights"][0]["W"]).shape,
+    )
+
+
+def test_deleting_a_window_without_closing_it_stops_its_worker(qtbot, no_leaks) -> None:
+    window = MainWindow()
+    window.controller.set_speed("max")
+    window.controller.play()
+    qtbot.waitUntil(lambda: step_of(window) > 100, timeout=10_000)
+    worker = window.controller.session
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    qtbot.waitUntil(lambda: not worker.alive, timeout=5000)

@@ -43,6 +43,7 @@ class OutputPanel(QWidget):
             min_chars=12,
         )
         self.note = QLabel()
+        self._units = 1
         self.note.setObjectName("pairing_note_label")
         self.note.setWordWrap(True)
         self.note.setProperty("role", "note")
@@ -75,16 +76,13 @@ class OutputPanel(QWidget):
                 ok = self.problem_combo.itemData(i) in allowed
                 problem_items.item(i).setEnabled(ok)  # type: ignore[attr-defined]
             select(self.problem_combo, edits.problem(experiment))
-            softmax = self.output_activation_combo.findData("softmax")
-            self.output_activation_combo.model().item(softmax).setEnabled(  # type: ignore[attr-defined]
-                out["units"] >= 2
-            )
             select(self.output_activation_combo, out["activation"])
             select(self.loss_combo, model["loss"])
+        self._units = out["units"]
         self._show_note(model["loss"], out["activation"])
 
     def _show_note(self, loss: str, activation: str) -> None:
-        note = pairing_note(loss, activation)
+        note = pairing_note(loss, activation, self._units)
         self.note.setText(f"⚠ {note}" if note else "")
         self.note.setVisible(bool(note))
 
