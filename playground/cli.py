@@ -8,6 +8,7 @@ diverged (NaN/Inf) — the outputs of the last finite state are still written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 import time
@@ -103,9 +104,6 @@ def _progress_line(tr, target_epochs: int, started: float) -> str:
 
 def train(args: argparse.Namespace) -> int:
     from playground.blas import use_threads_for
-    from playground.io import ExperimentError, save_experiment
-    from playground.io.metrics import write_metrics_csv
-    from playground.io.weights import save_weights_npz
     from playground.training import Trainer
     from playground.training.session import run_headless
 
@@ -125,6 +123,7 @@ def train(args: argparse.Namespace) -> int:
     )
     target = tr.epoch + epochs
     out = Path(args.out) if args.out else Path.cwd() / f"{Path(args.file).stem}-run"
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]  # deepest first
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -154,20 +153,13 @@ def train(args: argparse.Namespace) -> int:
     diverged = run_headless(tr, epochs, progress, progress_interval=0.0 if plots else 0.1)
     if tty and not args.quiet:
         print(file=sys.stderr)
-    final = tr.current_experiment()
     try:
-        save_experiment(final, out / "experiment.json")
-        save_weights_npz(out / "weights.npz", tr.net.weights, tr.net.biases, final)
-        write_metrics_csv(out / "metrics.csv", tr.epoch_rows, tr.problem, tr.net.n_layers)
-    except (OSError, ExperimentError) as exc:
-        raise CliError(str(exc)) from None
-    if plots is not None:
-        from playground.ui.headless import render_plots
-
-        try:
-            render_plots(final, tr, out / "plots", recorder=plots)
-        except (OSError, ValueError) as exc:
-            raise CliError(f"cannot write the plots: {_reason(exc)}") from None
+        write_outputs(out, tr, ds, plots)
+    except CliError:
+        for folder in made:  # a failure leaves nothing new behind, not even the folder
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     if diverged is not None:
         print(f"playground train: diverged: {diverged}", file=sys.stderr)
         return EXIT_DIVERGED
@@ -175,6 +167,43 @@ def train(args: argparse.Namespace) -> int:
         extra = ", plots/" if plots is not None else ""
         print(f"wrote {out}/experiment.json, weights.npz, metrics.csv{extra}", file=sys.stderr)
     return EXIT_OK
+
+
+def write_outputs(out: Path, tr, ds, plots=None) -> None:  # noqa: ANN001 - Trainer, Dataset, …
+    """Write ``experiment.json``, ``weights.npz`` (with the data's input standardization),
+    ``metrics.csv`` and, with a plot recorder, ``plots/`` into ``out``, all or nothing: every file
+    goes to a temporary name first and all are renamed into place at the end, so a failure (a
+    full disk, say) leaves nothing new in ``out`` and the files there as they were."""
+    from playground.io import ExperimentError, atomic_files
+    from playground.io.experiment import experiment_file_text
+    from playground.io.inputs import Inputs
+    from playground.io.metrics import metrics_csv_text
+    from playground.io.weights import write_weights_npz
+
+    final = tr.current_experiment()
+    writing_plots = False
+    try:
+        with atomic_files() as batch:
+            with batch.file(out / "experiment.json") as temp:
+                temp.write_text(experiment_file_text(final, temp), encoding="utf-8", newline="")
+            with batch.file(out / "weights.npz") as temp:
+                inputs = Inputs.from_dataset(ds)
+                write_weights_npz(temp, tr.net.weights, tr.net.biases, final, inputs)
+            with batch.file(out / "metrics.csv") as temp:
+                text = metrics_csv_text(tr.epoch_rows, tr.problem, tr.net.n_layers)
+                temp.write_text(text, encoding="utf-8", newline="")
+            if plots is not None:
+                from playground.ui.headless import render_plots
+
+                writing_plots = True
+                with batch.folder(out / "plots") as folder:
+                    render_plots(final, tr, folder, recorder=plots)
+                writing_plots = False
+    except ExperimentError as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        reason = _reason(exc)
+        raise CliError(f"cannot write the plots: {reason}" if writing_plots else reason) from None
 
 
 def _reason(exc: Exception) -> str:

@@ -67,8 +67,30 @@ def experiment_to_json(exp: Mapping[str, Any]) -> str:
     return _to_json(validate_experiment(exp))
 
 
+#: (leading bytes, what a file starting with them is) for files people open by mistake
+_MAGIC = (
+    (b"PK\x03\x04", "a weights file (.npz, a zip archive)"),
+    (b"PK\x05\x06", "a weights file (.npz, a zip archive)"),
+    (b"\x93NUMPY", "a NumPy array file (.npy)"),
+    (b"\x89PNG", "a PNG image"),
+)
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """What a binary file looks like ("a weights file (.npz …)", "binary data"), None for text."""
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            return kind
+    return "binary data" if b"\x00" in raw[:4096] else None
+
+
 def _parse(raw: bytes, name: str) -> object:
     """Decode and parse a file's bytes; problems name the file (and line/column)."""
+    kind = _binary_kind(raw)
+    if kind is not None:
+        hint = " (export it with `playground export`)" if kind.startswith("a weights") else ""
+        reason = f"this looks like {kind}, not an experiment JSON file{hint}"
+        raise ExperimentError("", reason, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -128,11 +150,28 @@ def load_experiment(path: StrPath) -> dict[str, Any]:
         exp = validate_experiment(obj)
     except ExperimentError as exc:
         raise exc.in_file(name) from None
+    return resolve_data_path(exp, path)
+
+
+def resolve_data_path(exp: dict[str, Any], file: StrPath) -> dict[str, Any]:
+    """``exp`` (changed in place and returned) with a relative ``data.path`` made absolute against
+    the folder of ``file``, the file the experiment was read from (``~`` is expanded)."""
     data = exp["data"]
     if "path" in data:
-        folder = os.path.dirname(os.path.abspath(path))
+        folder = os.path.dirname(os.path.abspath(file))
         data["path"] = os.path.normpath(os.path.join(folder, os.path.expanduser(data["path"])))
     return exp
+
+
+def relative_data_path(exp: Mapping[str, Any], file: StrPath) -> dict[str, Any]:
+    """A copy of ``exp`` whose ``data.path`` (if any) is relative to the folder of ``file``, the
+    file it is about to be written into, so that the folder can be moved with its data."""
+    out = dict(exp)
+    data = out.get("data")
+    if isinstance(data, Mapping) and "path" in data:
+        folder = os.path.dirname(os.path.abspath(file))
+        out["data"] = {**data, "path": _relative_to(str(data["path"]), folder)}
+    return out
 
 
 def _relative_to(data_path: str, folder: str) -> str:
@@ -153,11 +192,17 @@ def save_experiment(exp: Mapping[str, Any], path: StrPath) -> None:
         OSError: the file cannot be written; the message names ``path`` and the reason, and
             any previous file at ``path`` is left as it was.
     """
-    normalized = validate_experiment(exp)
-    data = normalized["data"]
-    if "path" in data:
-        data["path"] = _relative_to(data["path"], os.path.dirname(os.path.abspath(path)))
-    atomic_write_text(path, _to_json(normalized))
+    atomic_write_text(path, experiment_file_text(exp, path))
+
+
+def experiment_file_text(exp: Mapping[str, Any], path: StrPath) -> str:
+    """The text :func:`save_experiment` writes to ``path`` (``data.path`` relative to its folder),
+    for writers that put it into a file of their own (e.g. one of several written together).
+
+    Raises:
+        ExperimentError: ``exp`` is not a valid experiment.
+    """
+    return _to_json(relative_data_path(validate_experiment(exp), path))
 
 
 def default_experiment() -> dict[str, Any]:

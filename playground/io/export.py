@@ -10,10 +10,17 @@ nothing half-written, no temporary file left behind):
 * ``onnx``  — an ONNX graph (Gemm + activation nodes) with input ``"input"`` and output ``"output"``
   of dynamic batch size (``onnx_export.py``; needs the optional ``onnx`` package).
 * ``torch`` — a self-contained PyTorch script ``NAME.py`` and ``NAME.npz`` beside it
-  (``torch_export.py``; PyTorch is needed only to run the script).
+  (``torch_export.py``; PyTorch is needed only to run the script), written together.
 
 ``precision`` ("float32", the default, or "float64") applies to the ONNX and PyTorch models; the
 weight files always hold float64 (the engine's numbers, exactly).
+
+Every format also records what the network takes as input (``inputs.py``): the names of the
+feature columns and the data's standardization ``(x - x_mean) / x_scale``. The ONNX and PyTorch
+models apply the standardization themselves, so they take raw feature rows; the weight files store
+``x_mean``/``x_scale`` beside the unchanged ``W``/``b``. The statistics come from the source file
+when it has them (``weights.npz``, JSON weights), else from the experiment's data section: the data
+set is built again as training built it.
 """
 
 from __future__ import annotations
@@ -28,10 +35,15 @@ import numpy as np
 
 from playground.engine import Network
 from playground.io.atomic import StrPath, atomic_write_bytes
-from playground.io.experiment import load_experiment
-from playground.io.json_weights import is_weights_document, load_weights_json, write_weights_json
+from playground.io.experiment import load_experiment, relative_data_path
+from playground.io.inputs import Inputs, InputsError, inputs_of
+from playground.io.json_weights import (
+    is_weights_document,
+    load_weights_json_with_inputs,
+    write_weights_json,
+)
 from playground.io.schema import ExperimentError, validate_experiment
-from playground.io.weights import load_weights_npz, save_weights_npz
+from playground.io.weights import load_weights_npz_with_inputs, save_weights_npz
 
 FORMATS = ("npz", "json", "onnx", "torch")
 PRECISIONS = ("float32", "float64")
@@ -71,8 +83,8 @@ def export_model(
             express, or ``out`` cannot be written (message names the path; nothing half-written).
     """
     _check_options(fmt, precision)
-    net, experiment = load_network(source)
-    return export_network(net, experiment, fmt, out, precision=precision)
+    net, experiment, inputs = _load(source)
+    return export_network(net, experiment, fmt, out, precision=precision, inputs=inputs)
 
 
 def export_network(
@@ -82,15 +94,22 @@ def export_network(
     out: StrPath,
     *,
     precision: str = "float32",
+    inputs: Inputs | None = None,
+    weights_file: str | None = None,
 ) -> list[Path]:
     """Export a live network (e.g. the GUI's) as ``fmt`` to ``out``; returns the files written.
 
     ``experiment`` describes ``net`` (its ``model`` section must have the same layer sizes and
     activations); the files store it with ``net``'s current weights inline. Pass a network that no
     other thread changes meanwhile (e.g. ``net.copy()`` taken while training is paused or locked).
+    ``inputs``: the feature columns and standardization the network was trained with (e.g.
+    ``Inputs.from_dataset`` of the data set training uses); None computes them from the
+    experiment's data section. ``weights_file`` (torch only): the name of a ``weights.npz`` of
+    this network already beside ``out``, which the script then loads (no ``NAME.npz``).
 
     Raises:
-        ExportError: as :func:`export_model`.
+        ExportError: as :func:`export_model`; also when the data is standardized but cannot be
+            loaded to get its statistics.
     """
     _check_options(fmt, precision)
     _check_finite(net)
@@ -99,18 +118,26 @@ def export_network(
         module.check_supported(net)
     exp = _experiment_with_weights(net, experiment)
     try:
+        if inputs is None:
+            inputs = inputs_of(exp, net.sizes[0])
+        elif inputs.n != net.sizes[0]:
+            raise InputsError(f"{inputs.n} input columns for a network with {net.sizes[0]} inputs")
+    except InputsError as exc:
+        raise ExportError(f"cannot export the input standardization: {exc}") from None
+    try:
         if fmt == "npz":
-            save_weights_npz(out, net.weights, net.biases, exp)
+            save_weights_npz(out, net.weights, net.biases, exp, inputs)
         elif fmt == "json":
-            write_weights_json(out, net, exp)
+            write_weights_json(out, net, exp, inputs)
         elif fmt == "onnx":
             from playground.io.onnx_export import onnx_model_bytes  # imports onnx
 
-            atomic_write_bytes(out, onnx_model_bytes(net, exp, precision))
+            model = onnx_model_bytes(net, relative_data_path(exp, out), precision, inputs)
+            atomic_write_bytes(out, model)
         else:
             from playground.io.torch_export import write_torch_export
 
-            return write_torch_export(net, exp, out, precision)
+            return write_torch_export(net, exp, out, precision, inputs, weights_file=weights_file)
         return [Path(out)]
     except OSError as exc:  # atomic writes name the target and the reason
         raise ExportError(str(exc)) from None
@@ -119,13 +146,20 @@ def export_network(
 def load_network(source: StrPath) -> tuple[Network, dict[str, Any]]:
     """(network with its weights, normalized experiment) from an experiment JSON, a weights.npz or
     a JSON weights file. Raises ``ExportError`` naming the file."""
+    net, exp, _ = _load(source)
+    return net, exp
+
+
+def _load(source: StrPath) -> tuple[Network, dict[str, Any], Inputs | None]:
+    """:func:`load_network` plus the input description stored in the file (None if it has none)."""
     name = os.fspath(source)
+    inputs = None
     try:
         kind = _sniff(name)
         if kind == "npz":
-            exp = load_weights_npz(name)[2]
+            exp, inputs = load_weights_npz_with_inputs(name)[2:]
         elif kind == "weights-json":
-            exp = load_weights_json(name)[2]
+            exp, inputs = load_weights_json_with_inputs(name)[2:]
         else:
             exp = load_experiment(name)
     except ExperimentError as exc:
@@ -139,7 +173,7 @@ def load_network(source: StrPath) -> tuple[Network, dict[str, Any]]:
             )
     except ValueError as exc:
         raise ExportError(f"{name}: {exc}") from None
-    return net, exp
+    return net, exp, inputs
 
 
 # --- helpers -------------------------------------------------------------------------------------

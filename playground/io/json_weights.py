@@ -18,10 +18,17 @@ The file (UTF-8, one weight row per line)::
           "b": […]                      // (n^[l],)
         }, …
       ],
+      "x_names": ["x1", "x2"],          // the raw input columns x, in order (null: unknown)
+      "standardized": false,            // true: the data was standardized with…
+      "x_mean": [0.0, 0.0],             //   …the training split's mean and…
+      "x_scale": [1.0, 1.0],            //   …standard deviation (0 and 1 when not standardized)
       "experiment": {…}                 // the experiment file without its "weights"
     }
 
-so that z^[l] = W^[l] a^[l-1] + b^[l] and a^[l] = g^[l](z^[l]) for one example a^[0] = x.
+so that z^[l] = W^[l] a^[l-1] + b^[l] and a^[l] = g^[l](z^[l]) for one example, starting from
+a^[0] = (x − x_mean) / x_scale for the raw feature vector x (``inputs.py``). The ``x_…`` keys are
+written by ``playground export`` and Export ▸ Weights…; a file without them has a^[0] = x.
+A CSV ``data.path`` in the experiment is relative to the file's folder.
 Numbers are written with Python's shortest round-trip repr, so float64 weights come back exactly.
 :func:`load_weights_json` reads the file back (weights, biases and the experiment with them inline).
 """
@@ -37,6 +44,8 @@ import numpy as np
 
 from playground.engine import Network, weights_config
 from playground.io.atomic import atomic_write_text
+from playground.io.experiment import relative_data_path, resolve_data_path
+from playground.io.inputs import Inputs, InputsError
 from playground.io.schema import ExperimentError, validate_experiment
 
 FORMAT = "playground-weights"
@@ -44,9 +53,11 @@ VERSION = 1
 _LAYER_KEYS = ("index", "units", "activation", "params", "W_shape", "W", "b")
 
 
-def weights_document(net: Network, experiment: Mapping[str, Any]) -> dict[str, Any]:
+def weights_document(
+    net: Network, experiment: Mapping[str, Any], inputs: Inputs | None = None
+) -> dict[str, Any]:
     """The JSON document (a dict) for ``net``'s parameters; ``experiment`` is stored without its
-    ``weights`` (they are the layers' ``W`` and ``b``)."""
+    ``weights`` (they are the layers' ``W`` and ``b``); ``inputs`` adds the ``x_…`` keys."""
     layers = []
     for l, (W, b, act) in enumerate(zip(net.weights, net.biases, net.activations, strict=True), 1):
         layers.append(
@@ -61,26 +72,37 @@ def weights_document(net: Network, experiment: Mapping[str, Any]) -> dict[str, A
             }
         )
     rest = {key: value for key, value in experiment.items() if key != "weights"}
-    return {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "inputs": int(net.sizes[0]),
         "loss": net.loss.name,
         "layers": layers,
-        "experiment": rest,
     }
+    if inputs is not None:
+        if inputs.n != net.sizes[0]:
+            raise ValueError(f"{inputs.n} input statistics for {net.sizes[0]} inputs")
+        doc.update(inputs.document())
+    doc["experiment"] = rest
+    return doc
 
 
-def weights_json_text(net: Network, experiment: Mapping[str, Any]) -> str:
+def weights_json_text(
+    net: Network, experiment: Mapping[str, Any], inputs: Inputs | None = None
+) -> str:
     """The file's text (see the module docstring). Raises ``ValueError`` for NaN/Inf weights."""
-    return _encode(weights_document(net, experiment), 0) + "\n"
+    return _encode(weights_document(net, experiment, inputs), 0) + "\n"
 
 
 def write_weights_json(
-    path: str | os.PathLike[str], net: Network, experiment: Mapping[str, Any]
+    path: str | os.PathLike[str],
+    net: Network,
+    experiment: Mapping[str, Any],
+    inputs: Inputs | None = None,
 ) -> None:
-    """Write the JSON weights file atomically (nothing half-written)."""
-    atomic_write_text(path, weights_json_text(net, experiment))
+    """Write the JSON weights file atomically (nothing half-written); ``data.path`` is stored
+    relative to the file's folder."""
+    atomic_write_text(path, weights_json_text(net, relative_data_path(experiment, path), inputs))
 
 
 def load_weights_json(
@@ -88,10 +110,19 @@ def load_weights_json(
 ) -> tuple[list[np.ndarray], list[np.ndarray], dict[str, Any]]:
     """Read a JSON weights file: (weights, biases, the experiment with those weights inline).
 
+    A relative ``data.path`` is resolved against the file's folder.
+
     Raises:
         ExperimentError: naming the file, for anything that is not such a file (unreadable, not
             JSON, wrong format or version, shapes that disagree with ``W_shape`` or the model).
     """
+    return load_weights_json_with_inputs(path)[:3]  # type: ignore[return-value]
+
+
+def load_weights_json_with_inputs(
+    path: str | os.PathLike[str],
+) -> tuple[list[np.ndarray], list[np.ndarray], dict[str, Any], Inputs | None]:
+    """As :func:`load_weights_json`, plus the stored :class:`Inputs` (None without ``x_mean``)."""
     name = os.fspath(path)
     try:
         with open(name, "rb") as file:
@@ -100,9 +131,16 @@ def load_weights_json(
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ExperimentError("", f"cannot read JSON weights: {reason}", file=name) from None
     try:
-        return _read_document(doc)
+        Ws, bs, exp = _read_document(doc)
+        inputs = Inputs.from_document(doc)
     except ExperimentError as exc:
         raise exc.in_file(name) from None
+    except InputsError as exc:
+        raise ExperimentError("", f"cannot read JSON weights: {exc}", file=name) from None
+    if inputs is not None and inputs.n != exp["model"]["inputs"]:
+        reason = f"x_mean has {inputs.n} entries for {exp['model']['inputs']} inputs"
+        raise ExperimentError("", f"cannot read JSON weights: {reason}", file=name)
+    return Ws, bs, resolve_data_path(exp, name), inputs
 
 
 def is_weights_document(obj: object) -> bool:

@@ -7,10 +7,12 @@ imported only when a model is exported). The graph, per layer l = 1..L::
     a{l} = activation(z{l})                        # one node, or a few primitive ones (below)
 
 with ``a0`` = the input ``"input"`` [batch, n0] and the last tensor named ``"output"`` [batch, nL];
-``batch`` is a symbolic (dynamic) dimension. Activations: Sigmoid, Tanh, Relu, LeakyRelu(alpha),
-Elu(alpha), Softplus, Gelu(approximate="tanh"), Sin, Softmax(axis=-1); swish as z·Sigmoid(z), a
-linear slope c ≠ 1 as Mul(z, c) (nothing when c = 1), step as Cast(Greater(z, 0)) (inference only:
-it has no gradient in any framework).
+``batch`` is a symbolic (dynamic) dimension. When the data was standardized (``inputs.py``), the
+input is the *raw* feature vector and the graph starts with ``a0 = Div(Sub(input, x_mean),
+x_scale)``, the training split's statistics, so the model reproduces Playground on raw rows.
+Activations: Sigmoid, Tanh, Relu, LeakyRelu(alpha), Elu(alpha), Softplus, Gelu(approximate="tanh"),
+Sin, Softmax(axis=-1); swish as z·Sigmoid(z), a linear slope c ≠ 1 as Mul(z, c) (nothing when
+c = 1), step as Cast(Greater(z, 0)) (inference only: it has no gradient in any framework).
 
 Precision: float32 (the default) or float64. onnxruntime has no float64 kernels for LeakyRelu, Elu
 and Softplus, so in a float64 model they are written with primitive ops that it does run:
@@ -19,8 +21,12 @@ Softplus = Relu(z) + Log(1 + Exp(−|z|)) (= ln(1 + e^z), stable for large |z|).
 
 The opset is 20 when a GELU layer needs the ``Gelu`` op, else 17 (readable by older runtimes); the
 IR version is the lowest one that opset allows. The model's producer is "playground", its doc string
-names the experiment, and its metadata holds the experiment (without weights) as JSON. Every model
-passes ``onnx.checker.check_model(full_check=True)`` before it is returned.
+names the experiment, and its metadata (``metadata_props``) holds the experiment (without weights)
+as JSON, ``playground.precision``, and what to feed it: ``playground.x_names`` (the input columns
+as a JSON list, e.g. ``["x1", "x2", "x1^2"]`` or iris's measurements), ``playground.x_mean``,
+``playground.x_scale`` (JSON lists) and ``playground.input`` (the same in words; also the input's
+doc string). Every model passes ``onnx.checker.check_model(full_check=True)`` before it is
+returned.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import numpy as np
 import playground
 from playground.engine import Network
 from playground.io.export import ExportError, require_activations
+from playground.io.inputs import Inputs
 
 #: activations this exporter writes (by experiment-file name)
 SUPPORTED = frozenset({
@@ -140,9 +147,14 @@ def _activation(g: _Graph, name: str, params: Mapping[str, float], z: str, prefi
 
 
 def build_onnx_model(
-    net: Network, experiment: Mapping[str, Any] | None = None, precision: str = "float32"
+    net: Network,
+    experiment: Mapping[str, Any] | None = None,
+    precision: str = "float32",
+    inputs: Inputs | None = None,
 ):
-    """The ``onnx.ModelProto`` computing ``net.predict`` (see the module docstring).
+    """The ``onnx.ModelProto`` computing ``net.predict(inputs.apply(x))`` for raw feature rows
+    ``x`` (``net.predict(x)`` when ``inputs`` is None or not standardized; see the module
+    docstring).
 
     Raises:
         ExportError: the ``onnx`` package is missing, an activation cannot be expressed, or the
@@ -155,7 +167,13 @@ def build_onnx_model(
     dtype = np.dtype(precision)
     elem = onnx.TensorProto.FLOAT if precision == "float32" else onnx.TensorProto.DOUBLE
     g = _Graph(helper, numpy_helper, dtype, elem)
+    inputs = inputs if inputs is not None else Inputs.identity(net.sizes[0])
+    if inputs.n != net.sizes[0]:
+        raise ExportError(f"{inputs.n} input statistics for a network with {net.sizes[0]} inputs")
     a = "input"
+    if inputs.standardized:  # a0 = (x - x_mean) / x_scale
+        centred = g.op("Sub", [a, g.tensor("x_mean", inputs.mean)], "standardize")
+        a = g.op("Div", [centred, g.tensor("x_scale", inputs.scale)], "standardize")
     layers = zip(net.weights, net.biases, net.activations, strict=True)
     for l, (W, b, act) in enumerate(layers, start=1):
         prefix = f"layer{l}"
@@ -170,7 +188,11 @@ def build_onnx_model(
     graph = helper.make_graph(
         g.nodes,
         "playground",
-        [helper.make_tensor_value_info("input", elem, ["batch", net.sizes[0]])],
+        [
+            helper.make_tensor_value_info(
+                "input", elem, ["batch", net.sizes[0]], doc_string=inputs.describe()
+            )
+        ],
         [helper.make_tensor_value_info("output", elem, ["batch", net.sizes[-1]])],
         g.initializers,
         doc_string=f"{sizes} network ({acts}); input rows are examples",
@@ -186,7 +208,16 @@ def build_onnx_model(
         f"{net.loss.name}, {precision}.",
     )
     model.ir_version = helper.find_min_ir_version_for(opsets)
-    meta = {"playground.experiment": _experiment_json(exp), "playground.precision": precision}
+    meta = {
+        "playground.experiment": _experiment_json(exp),
+        "playground.precision": precision,
+        "playground.input": inputs.describe(),
+        "playground.x_names": json.dumps(list(inputs.names or []), ensure_ascii=False),
+        "playground.x_mean": json.dumps(inputs.mean.tolist()),
+        "playground.x_scale": json.dumps(inputs.scale.tolist()),
+    }
+    if inputs.names is None:
+        del meta["playground.x_names"]
     helper.set_model_props(model, {k: v for k, v in meta.items() if v})
     try:
         onnx.checker.check_model(model, full_check=True)
@@ -202,10 +233,13 @@ def build_onnx_model(
 
 
 def onnx_model_bytes(
-    net: Network, experiment: Mapping[str, Any] | None = None, precision: str = "float32"
+    net: Network,
+    experiment: Mapping[str, Any] | None = None,
+    precision: str = "float32",
+    inputs: Inputs | None = None,
 ) -> bytes:
     """The serialized model (the bytes of a ``.onnx`` file)."""
-    return build_onnx_model(net, experiment, precision).SerializeToString()
+    return build_onnx_model(net, experiment, precision, inputs).SerializeToString()
 
 
 def _experiment_json(exp: Mapping[str, Any]) -> str:

@@ -1,11 +1,17 @@
 """The network as PyTorch code (``playground export --format torch``). No Qt, and no torch here.
 
-Writes two files with one stem: ``NAME.py``, a self-contained script (it imports only numpy and
-torch, never playground) that defines ``build_model()`` returning the same ``nn.Sequential`` —
-``nn.Linear`` per layer followed by its activation module — with the weights loaded, and
-``NAME.npz`` beside it: the ``weights.npz`` of DESIGN.md (``W1..WL``, ``b1..bL``, ``experiment``),
-which the script reads with ``np.load(..., allow_pickle=False)`` and copies into the layers with
-``torch.from_numpy``. ``W^[l]`` is (n_l, n_{l-1}), exactly ``nn.Linear.weight``.
+Writes two files with one stem, together (both or neither): ``NAME.py``, a self-contained script
+(it imports only numpy and torch, never playground) that defines ``build_model()`` returning the
+same ``nn.Sequential`` — ``nn.Linear`` per layer followed by its activation module — with the
+weights loaded, and ``NAME.npz`` beside it: the ``weights.npz`` of DESIGN.md (``W1..WL``,
+``b1..bL``, ``experiment``, ``x_mean``, ``x_scale``, ``x_names``), which the script reads with
+``np.load(..., allow_pickle=False)`` and copies into the layers with ``torch.from_numpy``.
+``W^[l]`` is (n_l, n_{l-1}), exactly ``nn.Linear.weight``. Given the name of a ``weights.npz``
+written beside it (``weights_file``), only the script is written and it loads that file.
+
+Inputs (``inputs.py``): the model takes the raw feature rows named in the script's docstring and
+``X_NAMES``; when the data was standardized, the ``nn.Sequential`` starts with a ``Standardize``
+module computing ``(x - mean) / scale`` from registered buffers loaded from ``x_mean``/``x_scale``.
 
 Activations: nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU(α), nn.ELU(α), nn.Softplus (threshold 40,
 so that it equals ln(1 + e^z) to float64 precision; PyTorch's default 20 is off by ~2e-9),
@@ -13,23 +19,26 @@ nn.GELU(approximate="tanh"), nn.SiLU (swish), nn.Softmax(dim=-1), and three smal
 the script: ``Sine``, ``Scale`` (a linear slope c ≠ 1) and ``Step`` (1 where z > 0, else 0; its
 gradient is 0, as in Playground, so nothing flows back through it).
 
-Running ``python NAME.py`` prints the output for a random batch; ``python NAME.py X.npy [Y.npy]``
-runs the model on the rows of X.npy (m, n0) and prints (and saves) the outputs. Precision float32
-(PyTorch's default) or float64 (then the outputs match Playground's engine to ~1e-12).
+Running ``python NAME.py`` prints the output for a random batch (around the training data's mean
+when standardized); ``python NAME.py X.npy [Y.npy]`` runs the model on the raw rows of X.npy
+(m, n0) and prints (and saves) the outputs. Precision float32 (PyTorch's default) or float64 (then
+the outputs match Playground's engine to ~1e-12).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from playground.engine import Network
-from playground.io.atomic import atomic_path
+from playground.io.atomic import atomic_files
 from playground.io.export import ExportError, require_activations
-from playground.io.weights import save_weights_npz
+from playground.io.inputs import Inputs
+from playground.io.weights import write_weights_npz
 
 SUPPORTED = frozenset({
     "step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "gelu", "swish",
@@ -77,14 +86,24 @@ def _module(name: str, params: Mapping[str, float]) -> str | None:
 
 
 def torch_script_text(
-    net: Network, experiment: Mapping[str, Any], weights_file: str, precision: str = "float32"
+    net: Network,
+    experiment: Mapping[str, Any],
+    weights_file: str,
+    precision: str = "float32",
+    inputs: Inputs | None = None,
 ) -> str:
     """The script's source (see the module docstring); ``weights_file`` is the ``.npz`` name,
-    looked up in the script's own folder."""
+    looked up in the script's own folder (with ``x_mean``/``x_scale`` when ``inputs`` are
+    standardized)."""
     check_supported(net)
     if precision not in ("float32", "float64"):
         raise ExportError(f"unknown precision {precision!r} (allowed: float32, float64)")
+    inputs = inputs if inputs is not None else Inputs.identity(net.sizes[0])
+    if inputs.n != net.sizes[0]:
+        raise ExportError(f"{inputs.n} input statistics for a network with {net.sizes[0]} inputs")
     lines = []
+    if inputs.standardized:
+        lines.append(f"        Standardize({net.sizes[0]}),  # (x - x_mean) / x_scale")
     layers = zip(net.sizes[:-1], net.sizes[1:], net.activations, strict=True)
     for l, (n_in, n_out, act) in enumerate(layers, start=1):
         lines.append(f"        nn.Linear({n_in}, {n_out}),  # layer {l}: W{l}, b{l}")
@@ -93,7 +112,18 @@ def torch_script_text(
             lines.append(f"        {module},")
     title = str(experiment.get("name") or "untitled")
     sizes = "-".join(map(str, net.sizes))
+    how = (
+        "the raw values: the first module, Standardize, computes (x - x_mean) / x_scale with the "
+        "training split's mean and standard deviation (x_mean, x_scale in the weights file)"
+        if inputs.standardized
+        else "fed to the first layer as they are (the data was not standardized)"
+    )
+    names = ", ".join(inputs.names) if inputs.names else "(not recorded)"
     return _TEMPLATE.format(
+        input_doc=_docstring_safe(
+            "\n".join(textwrap.wrap(f"Columns of x, in order: {names}; {how}.", 96))
+        ),
+        x_names=repr(list(inputs.names)) if inputs.names is not None else "None",
         title=_docstring_safe(title),
         weights_doc=_docstring_safe(weights_file),
         weights_literal=repr(weights_file),
@@ -107,8 +137,9 @@ def torch_script_text(
 
 
 def _docstring_safe(text: str) -> str:
-    """``text`` escaped for a place inside a (non-raw) docstring between double quotes."""
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    """``text`` escaped for a place inside a (non-raw) docstring between double quotes (line
+    breaks kept)."""
+    return "\n".join(json.dumps(line, ensure_ascii=False)[1:-1] for line in text.split("\n"))
 
 
 def write_torch_export(
@@ -116,17 +147,29 @@ def write_torch_export(
     experiment: Mapping[str, Any],
     out: str | os.PathLike[str],
     precision: str = "float32",
+    inputs: Inputs | None = None,
+    *,
+    weights_file: str | None = None,
 ) -> list[Path]:
-    """Write the script and its ``.npz`` (both atomically; see :func:`torch_paths`).
+    """Write the script and its ``.npz`` together (see :func:`torch_paths`): both appear, or
+    neither (an existing pair keeps its old content).
 
-    Returns the two paths written (script first). OSError names the path that failed; when the
-    script cannot be written the new ``.npz`` is not written either.
+    ``weights_file``: the name of a ``weights.npz`` (of this network, with the same ``inputs``)
+    in the script's folder that the script loads instead; then only the script is written.
+    Returns the paths written (script first). OSError names the file the caller asked for,
+    never a temporary one.
     """
     script, weights = torch_paths(out)
-    text = torch_script_text(net, experiment, weights.name, precision)
-    with atomic_path(weights) as temp_weights:
-        save_weights_npz(temp_weights, net.weights, net.biases, experiment)
-        with atomic_path(script) as temp_script:
+    if weights_file is not None:
+        text = torch_script_text(net, experiment, weights_file, precision, inputs)
+        with atomic_files() as batch, batch.file(script) as temp_script:
+            temp_script.write_text(text, encoding="utf-8")
+        return [script]
+    text = torch_script_text(net, experiment, weights.name, precision, inputs)
+    with atomic_files() as batch:
+        with batch.file(weights) as temp_weights:
+            write_weights_npz(temp_weights, net.weights, net.biases, experiment, inputs)
+        with batch.file(script) as temp_script:
             temp_script.write_text(text, encoding="utf-8")
     return [script, weights]
 
@@ -137,6 +180,7 @@ _TEMPLATE = '''\
 build_model() returns the network as torch.nn.Sequential with Playground's weights, loaded from
 "{weights_doc}" beside this file (arrays W1..WL, b1..bL; W{{l}} is (n_l, n_(l-1)) like
 nn.Linear.weight). Rows of the input are examples: model(x) with x of shape (m, {n_inputs}).
+{input_doc}
 In Playground the loss "{loss}" is {loss_note}.
 
     python this_file.py                   # print the output for a random batch
@@ -157,6 +201,19 @@ from torch import nn
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), {weights_literal})
 DTYPE = {dtype}
 N_INPUTS = {n_inputs}
+X_NAMES = {x_names}  # the input columns, in order (None: not recorded)
+
+
+class Standardize(nn.Module):
+    """The data's standardization: x -> (x - mean) / scale, per input column (buffers)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(n, dtype=torch.float64))
+        self.register_buffer("scale", torch.ones(n, dtype=torch.float64))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.scale
 
 
 class Sine(nn.Module):
@@ -207,6 +264,9 @@ def build_model(weights: str = WEIGHTS, dtype: torch.dtype = DTYPE) -> nn.Sequen
         for l, linear in enumerate(linears, start=1):
             linear.weight.copy_(torch.from_numpy(npz[f"W{{l}}"]))
             linear.bias.copy_(torch.from_numpy(npz[f"b{{l}}"]))
+        for standardize in (m for m in model if isinstance(m, Standardize)):
+            standardize.mean.copy_(torch.from_numpy(npz["x_mean"]))
+            standardize.scale.copy_(torch.from_numpy(npz["x_scale"]))
     return model.eval()
 
 
@@ -216,6 +276,8 @@ def main(argv: list[str]) -> int:
         x = torch.from_numpy(np.load(argv[0], allow_pickle=False)).to(DTYPE)
     else:
         x = torch.randn(5, N_INPUTS, dtype=DTYPE, generator=torch.Generator().manual_seed(0))
+        if isinstance(model[0], Standardize):  # raw inputs around the training data
+            x = model[0].mean + model[0].scale * x
     with torch.no_grad():
         y = model(x)
     if len(argv) > 1:

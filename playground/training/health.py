@@ -12,6 +12,8 @@ the others that hold are listed in ``Health.others``:
    ``explode_ratio`` (1e3), or the batch loss grew ``loss_growth`` (100×) over its lowest value.
    Judged from the first recorded row on (``min_records`` does not apply): a deep net with
    oversized weights can reach NaN within a few dozen steps, and the alarm must come first.
+   The layers named (and highlighted) are the big ones, or by ratio those more than
+   √``explode_ratio`` × the output layer's; none when only the loss grew.
 3. ``vanishing`` (L ≥ 3): ‖dW^[1]‖ / ‖dW^[L]‖ < ``vanish_ratio`` (1e-3), or some ‖dW^[l]‖ <
    ``vanish_norm`` (1e-8) while the loss is still far from its minimum (above ``loss_floor`` and
    above ``far_fraction`` (5%) of the first recorded loss). The message gives the ratio as a power
@@ -22,6 +24,11 @@ the others that hold are listed in ``Health.others``:
 6. ``healthy``.
 
 Before ``min_records`` (5) rows are recorded the verdict is ``warming up`` (unless exploding).
+
+Numbers read as powers of ten with superscripts ("about 10⁵", "below 10⁻⁸"). The advice after
+the message (``advice``) fits the hidden activations and, when ``assess`` gets the experiment's
+``model.init``, the initialization: a ReLU net is not told to try ReLU, nor a Xavier init to use
+Xavier.
 
 One refinement of the order (documented in ``docs/health.md``): when a hidden ReLU layer is
 *completely* dead (every unit outputs 0 for every example of the batch), the gradient of every
@@ -75,14 +82,88 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+#: the general advice per verdict (``advice`` tailors it to the network's activations and init)
 ADVICE = {
     "nan": "Press Reset; lower the learning rate or the init scale, or add regularization.",
     "exploding": "Lower the learning rate or the init scale (try Xavier/He), or add L2.",
     "vanishing": "Try ReLU/leaky ReLU, or Xavier/He initialization, or fewer layers.",
     "dead": "Lower the learning rate, use leaky ReLU, or start biases slightly positive.",
-    "saturated": "Use Xavier initialization or a smaller init scale, or ReLU units.",
+    "saturated": "Use a smaller init scale (Xavier's suits sigmoid/tanh), or ReLU units.",
     "healthy": "",
 }
+#: init schemes that scale the weights to each layer's size
+SCALED_INITS = ("xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "lecun_normal")
+
+
+def advice(verdict: str, activations: list[str], init: dict | str | None = None) -> str:
+    """The suggested fix for ``verdict``, tailored to the hidden activations and, when given, the
+    init (the experiment's ``model.init`` dict or its scheme name): a ReLU net is not told to try
+    ReLU, an init that is already Xavier is not told to use Xavier. Without ``init`` the advice
+    about the initialization stays general."""
+    spec = {"scheme": init} if isinstance(init, str) else dict(init or {})
+    scheme = str(spec.get("scheme", ""))
+    scale = float(spec.get("scale", 1.0))
+    known = init is not None
+    hidden = set(activations[:-1])
+    relu_only = bool(hidden) and hidden <= set(RELU_FAMILY)
+    he, xavier = scheme.startswith("he_"), scheme.startswith("xavier_")
+    rescale = f"set the init scale back to 1 (now ×{scale:g})"
+    if verdict in ("nan", "healthy") or (not known and verdict in ("exploding", "saturated")):
+        return ADVICE.get(verdict, "")
+    if scheme == "zeros" and verdict in ("vanishing", "dead", "saturated"):
+        return (
+            "Use a random initialization (He for ReLU, Xavier for sigmoid/tanh): zero weights "
+            "send no error back."
+        )
+    if verdict == "exploding":
+        fix = ["Lower the learning rate"]
+        if scale > 1:
+            fix.append(rescale)
+        elif scheme not in SCALED_INITS:
+            fix.append("use He initialization" if relu_only else "use Xavier/He initialization")
+        return _either([*fix, "add L2"])
+    if verdict == "saturated":
+        if scale > 1:
+            fix = [rescale.capitalize()]
+        elif xavier or scheme == "lecun_normal":  # a good start: the weights grew in training
+            fix = ["Lower the learning rate", "add L2 to keep the weights small"]
+        elif he:
+            fix = ["Use Xavier initialization (He's is √2× larger, made for ReLU)"]
+        else:
+            fix = ["Use Xavier initialization (it scales the weights to each layer's size)"]
+        return _either([*fix, "use ReLU units"])
+    if verdict == "vanishing":
+        if relu_only:
+            if known and scale < 1:
+                fix = [rescale.capitalize()]
+            elif not known:
+                fix = ["Use He initialization (made for ReLU) if it is not in use"]
+            elif not he:
+                fix = ["Use He initialization (made for ReLU)"]
+            else:  # already He at full scale
+                fix = ["Use leaky ReLU units"] if "relu" in hidden else []
+            return _either([*fix, "use fewer layers"] if fix else ["Use fewer layers"])
+        fix = ["Try ReLU/leaky ReLU units with He initialization"]
+        if "tanh" in hidden and known and xavier and scale < 1:
+            fix.append(rescale)
+        elif "tanh" in hidden and not xavier:
+            fix.append("Xavier initialization (for tanh)")
+        return _either([*fix, "fewer layers"])
+    if verdict == "dead":
+        fix = ["Lower the learning rate"]
+        if "relu" in hidden:
+            fix.append("use leaky ReLU")
+        if float(spec.get("bias", 0.0)) <= 0:
+            fix.append("start biases slightly positive")
+        return _either(fix)
+    return ADVICE.get(verdict, "")
+
+
+def _either(parts: list[str]) -> str:
+    """["Lower x", "add y", "use z"] → "Lower x, add y, or use z." """
+    if len(parts) == 1:
+        return parts[0] + "."
+    return ", ".join(parts[:-1]) + ", or " + parts[-1] + "."
 
 
 def superscript_power(x: float) -> str:
@@ -104,22 +185,23 @@ def assess(
     min_loss: float,
     divergence: Divergence | None = None,
     t: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    init: dict | str | None = None,
 ) -> tuple[Health, tuple[str, ...]]:
     """Verdict for the whole net and per layer from the last recorded rows.
 
     ``grad_norm``, ``dead``, ``saturated``: (k, L) rows of the window (``dead``/``saturated`` NaN
     for layers they do not apply to); ``batch_loss``: (k,); ``activations``: the L activation
-    names; ``first_loss``/``min_loss``: first and lowest window-median loss of the run.
+    names; ``first_loss``/``min_loss``: first and lowest window-median loss of the run; ``init``:
+    the experiment's ``model.init`` (or its scheme name), which tailors the advice (``advice``).
     Returns (Health, per-layer verdicts).
     """
     L = len(activations)
     if divergence is not None:
         verdicts = tuple("nan" if l == divergence.layer else "healthy" for l in range(1, L + 1))
+        fix = advice("nan", activations, init)
         return Health(
-            "nan",
-            f"⚠ {divergence.message()}. {ADVICE['nan']}",
-            (divergence.layer,),
-            advice=ADVICE["nan"],
+            "nan", f"⚠ {divergence.message()}. {fix}", (divergence.layer,), advice=fix
         ), verdicts
     k = grad_norm.shape[0]
     if k == 0:
@@ -140,17 +222,25 @@ def assess(
         and loss > t.loss_growth * min_loss
     )
     if big or (L >= 2 and ratio > t.explode_ratio) or grew:
-        layers = tuple(big) or (1,)
-        for l in layers:
-            per_layer[l - 1] = "exploding"
+        # the layers the message names: the big ones, or those far above the output layer's
+        # gradient; none when only the loss grew (no layer stands out)
         if big:
+            layers = tuple(big)
             top = max(big, key=lambda l: g[l - 1])
-            why = f"‖∂J/∂W‖ of layer {top} is {g[top - 1]:.2g} (above {t.explode_norm:g}"
+            why = (
+                f"‖∂J/∂W‖ of layer {top} is about {superscript_power(g[top - 1])} (above "
+                f"{superscript_power(t.explode_norm)}"
+            )
             why += f" in layers {_span(big)})" if len(big) > 1 else ")"
         elif L >= 2 and ratio > t.explode_ratio:
+            cut = g[-1] * math.sqrt(t.explode_ratio)
+            layers = tuple(l + 1 for l in range(L - 1) if g[l] > cut) or (1,)
             why = f"layer 1 receives {superscript_power(ratio)}× layer {L}'s gradient"
         else:
-            why = f"the loss grew {loss / min_loss:.0f}× over its minimum"
+            layers = ()
+            why = f"the loss grew {_ratio_text(loss / min_loss)} over its minimum"
+        for l in layers:
+            per_layer[l - 1] = "exploding"
         found["exploding"] = (
             layers,
             f"Exploding gradients: {why} — the error grows at every "
@@ -221,7 +311,7 @@ def assess(
         elif ratio < t.vanish_ratio:
             why = f"layer 1 receives {superscript_power(ratio)} of layer {L}'s gradient"
         else:
-            why = f"‖∂J/∂W‖ of layer {tiny[0]} is below {t.vanish_norm:g}"
+            why = f"‖∂J/∂W‖ of layer {tiny[0]} is below {superscript_power(t.vanish_norm)}"
         cause = (
             " — the error does not get back past some layer (zero weights or dead units)"
             if ratio == 0.0
@@ -244,10 +334,9 @@ def assess(
         return Health("healthy", msg, ratio=ratio), tuple(per_layer)
     verdict = order[0]
     layers, message = found[verdict]
-    message = f"{message} {ADVICE[verdict]}"
-    return Health(verdict, message, layers, tuple(order[1:]), ratio, ADVICE[verdict]), tuple(
-        per_layer
-    )
+    fix = advice(verdict, activations, init)
+    message = f"{message} {fix}"
+    return Health(verdict, message, layers, tuple(order[1:]), ratio, fix), tuple(per_layer)
 
 
 def _vanishing_cause(activations: list[str], sat_layers: tuple[int, ...], s: np.ndarray) -> str:
@@ -264,7 +353,12 @@ def _vanishing_cause(activations: list[str], sat_layers: tuple[int, ...], s: np.
 
 
 def _ratio_text(r: float) -> str:
-    return f"{r:.2g}×" if 0.01 <= r < 100 else f"{superscript_power(r)}×"
+    """A factor in words: 3.2×, 160×; about 10⁵× beyond 10³ (10⁻²× below 0.01)."""
+    if 0.01 <= r < 100:
+        return f"{r:.2g}×"
+    if 100 <= r < 1000:
+        return f"{r:.0f}×"
+    return f"about {superscript_power(r)}×" if r >= 1000 else f"{superscript_power(r)}×"
 
 
 def _list(layers: list[int]) -> str:

@@ -146,11 +146,15 @@ class Trainer:
             self._neuron_grid_x = dataset.features_at(stats.plane_grid(dataset.domain, neuron_grid))
         self._t0 = time.perf_counter()
         self._rate = (time.perf_counter(), self.step_count, 0.0)
-        #: share of the time the expensive parts of "tick" snapshots may take
+        #: shares of the time the expensive parts of "tick" snapshots may take: the evaluation
+        #: (the loss curve's points) and the rest (histograms, grids, parameter copies)
+        self.eval_budget = 0.03
         self.heavy_budget = 0.05
         self._heavy_cache: dict | None = None
-        self._heavy_at = 0.0
-        self._heavy_cost = 0.0
+        self._heavy_at = self._eval_at = 0.0
+        self._heavy_cost = self._eval_cost = 0.0
+        self._eval_trace = None
+        self._snap_eval = self.last_eval  # the evaluation snapshots show (sampled sets)
         nan = np.full(self.net.n_layers, np.nan)
         self._last_norms = dict.fromkeys(LAYER_SERIES, nan)
 
@@ -381,19 +385,26 @@ class Trainer:
             self._recorder.min_loss,
             self.divergence,
             self.thresholds,
+            init=self.experiment["model"].get("init"),
         )
         if h.verdict == "warming up" and not len(rows):
             h = Health("warming up", "Ready: press Play (Space) or Step (S) to start training.")
         self.last_health, self._layer_verdicts = h, per_layer
         return h
 
+    def _evaluate(self) -> tuple[float, float, float, float]:
+        """Loss and metric on the (sampled) training and test sets; keeps the training trace for
+        the activation summaries of ``_heavy``."""
+        tl, tm, self._eval_trace = self._eval_train.evaluate(self.net)
+        sl, sm, _ = self._eval_test.evaluate(self.net)
+        self.last_eval = self._snap_eval = (tl, sl, tm, sm)
+        return self._snap_eval
+
     def _heavy(self) -> dict:
-        """The expensive parts of a snapshot: evaluations, activation and weight summaries,
-        parameter copies, the boundary grid and neuron maps."""
+        """The expensive parts of a snapshot: activation and weight summaries (from the newest
+        evaluation's trace), parameter copies, the boundary grid and neuron maps."""
         net, L = self.net, self.net.n_layers
-        tl, tm, trace = self._eval_train.evaluate(net)
-        sl, sm, _ = self._eval_test.evaluate(net)
-        self.last_eval = (tl, sl, tm, sm)
+        trace = self._eval_trace
         layers = []
         for l in range(L):
             name = net.activations[l].name
@@ -418,7 +429,6 @@ class Trainer:
             ntrace = net.forward(self._neuron_grid_x)
             maps = tuple(frozen(a.T.reshape(-1, n, n), np.float32) for a in ntrace.a)
         return dict(
-            eval=(tl, sl, tm, sm),
             layers=layers,
             boundary=boundary,
             neuron_maps=maps,
@@ -430,10 +440,12 @@ class Trainer:
     def snapshot(self, reason: str = "tick") -> Snapshot:
         """A frozen picture of the run now, with the history recorded since the last snapshot.
 
-        The expensive parts (evaluation, histograms, grids, parameter copies) are recomputed for
-        every non-"tick" snapshot, and for "tick" snapshots only as often as keeps them under
-        ``heavy_budget`` (5%) of the time; in between, ticks reuse the last ones (they are
-        immutable) and carry no new evaluation rows.
+        The expensive parts are recomputed for every non-"tick" snapshot, and for "tick" snapshots
+        only as often as keeps them under their share of the time: the evaluation (a new point of
+        the loss curve) ``eval_budget`` (3%), histograms, grids and parameter copies
+        ``heavy_budget`` (5%; always with an evaluation). In between, ticks reuse the last ones
+        (they are immutable) and carry no new evaluation rows. On small nets both fit every tick;
+        on big ones the loss curve still moves at the snapshot rate while the grids slow down.
         """
         net, st = self.net, self.stepper
         L = net.n_layers
@@ -445,22 +457,26 @@ class Trainer:
         health = self.health()
         now = time.perf_counter()
         heavy = self._heavy_cache
-        fresh = (
-            heavy is None
-            or reason != "tick"
-            or (
-                self.divergence is None  # a stopped run has nothing new to show
-                and (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost
-            )
+        always = heavy is None or reason != "tick"
+        running = self.divergence is None  # a stopped run has nothing new to show
+        fresh = always or (
+            running and (now - self._heavy_at) * self.heavy_budget >= self._heavy_cost
         )
-        if fresh:
-            # an exploding (still finite) net overflows std, losses and grids: no warnings
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        fresh_eval = fresh or (
+            running and (now - self._eval_at) * self.eval_budget >= self._eval_cost
+        )
+        # an exploding (still finite) net overflows std, losses and grids: no warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if fresh_eval:
+                self._evaluate()
+                self._eval_at = time.perf_counter()
+                self._eval_cost = self._eval_at - now
+            if fresh:
                 heavy = self._heavy_cache = self._heavy()
-            self._heavy_at = time.perf_counter()
-            self._heavy_cost = self._heavy_at - now
-        tl, sl, tm, sm = heavy["eval"]
-        if fresh:
+                self._heavy_at = time.perf_counter()
+                self._heavy_cost = self._heavy_at - self._eval_at
+        tl, sl, tm, sm = self._snap_eval
+        if fresh_eval:
             evals = Evals(
                 *(
                     frozen(np.array([v]), dt)

@@ -44,6 +44,7 @@ from playground.training.compare import (
 )
 from playground.ui.inside.banner import HealthBanner
 from playground.ui.inside.common import (
+    ALARM,
     FOREGROUND,
     LOG_FLOOR,
     PowerAxis,
@@ -54,10 +55,38 @@ from playground.ui.inside.common import (
     style_plot,
 )
 
-#: one colour per variant (loss curves, bars, titles): Tableau's first four
-VARIANT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
+#: one colour per variant (loss curves, bars, titles): Tableau's blue, orange, green and purple —
+#: not its red, which is the alarm colour that outlines the bars of the layers a verdict names
+VARIANT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+#: the loss axis covers these quantiles of all loss points (and every curve's newest point), so
+#: an early spike does not squash the curves into a line
+LOSS_QUANTILES = (0.02, 0.98)
+#: the least span of the loss axis (decades): flat curves at 0.69 still get a readable axis
+LOSS_MIN_SPAN = 0.08
 DEFAULT_INITS = ("zeros", "normal", "he_normal", "xavier_normal")
 DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def robust_range(curves: list[np.ndarray]) -> tuple[float, float] | None:
+    """A y range (log10 units) for several loss curves: the ``LOSS_QUANTILES`` of all their
+    finite points, widened to every curve's newest point, padded by 8%, at least
+    ``LOSS_MIN_SPAN`` wide; None when there is no finite point. Long curves are subsampled
+    (at most ~2000 points each) so that a frame stays cheap."""
+    parts, lasts = [], []
+    for y in curves:
+        if not len(y):
+            continue
+        part = y[:: max(1, len(y) // 2000)]
+        parts.append(part[np.isfinite(part)])
+        if np.isfinite(y[-1]):
+            lasts.append(float(y[-1]))
+    values = np.concatenate(parts) if parts else np.zeros(0)
+    if values.size == 0:
+        return None
+    lo, hi = (float(q) for q in np.quantile(values, LOSS_QUANTILES))
+    lo, hi = min([lo, *lasts]), max([hi, *lasts])
+    pad = max(0.08 * (hi - lo), (LOSS_MIN_SPAN - (hi - lo)) / 2)
+    return lo - pad, hi + pad
 
 
 class _Column:
@@ -88,6 +117,7 @@ class CompareWindow(QWidget):
         self._columns: list[_Column] = []
         self._loss: list[SeriesBuffer] = []
         self._loss_curves: list[pg.PlotDataItem] = []
+        self._loss_range: tuple[float, float] | None = None
         self._updating = True
         self._build()
         self.timer = QTimer(self)
@@ -275,6 +305,7 @@ class CompareWindow(QWidget):
                 item.widget().deleteLater()
         self.graphics.ci.clear()
         self._columns, self._loss, self._loss_curves = [], [], []
+        self._loss_range = None
         n = len(variants)
         first: pg.PlotItem | None = None
         for k, v in enumerate(variants):
@@ -300,6 +331,7 @@ class CompareWindow(QWidget):
             self.loss_plot.setTitle("training loss J (log) — all variants", color=FOREGROUND)
             self.loss_plot.setLabel("bottom", "step")
             self.loss_plot.showGrid(x=False, y=True, alpha=0.25)
+            self.loss_plot.enableAutoRange(x=True, y=False)  # y: ``_update_loss_range``
             legend = self.loss_plot.addLegend(
                 offset=(-4, 4), labelTextColor=FOREGROUND, brush=pg.mkBrush(255, 255, 255, 200)
             )
@@ -336,6 +368,7 @@ class CompareWindow(QWidget):
                 self._show(k, snap)
         if snaps:
             self._update_range()
+            self._update_loss_range()
             self.step_label.setText(f"step {min(s.step for s in snaps)}")
         if snaps and self.play_button.isChecked() and all(s.divergence is not None for s in snaps):
             self.play_button.setChecked(False)  # every variant diverged: nothing left to play
@@ -370,7 +403,7 @@ class CompareWindow(QWidget):
             bad = set(snap.health.layers)
             col.bars.setOpts(
                 pens=[
-                    pg.mkPen("#d62728", width=3) if l + 1 in bad else pg.mkPen(VARIANT_COLOURS[k])
+                    pg.mkPen(ALARM, width=3) if l + 1 in bad else pg.mkPen(VARIANT_COLOURS[k])
                     for l in range(L)
                 ]
             )
@@ -403,6 +436,23 @@ class CompareWindow(QWidget):
                 col.plot.setTitle(
                     f"<b>{v}</b><br>‖dW¹‖/‖dWᴸ‖ = {format_value(r)}", color=VARIANT_COLOURS[col.k]
                 )
+
+    def loss_range(self) -> tuple[float, float] | None:
+        """The (log10) y range of the loss plot, None before the first loss point."""
+        return self._loss_range if self._loss else None
+
+    def _update_loss_range(self) -> None:
+        """Range the loss axis on ``robust_range`` of the curves: a spike in the first steps
+        goes off the top instead of squashing the rest of the run into a flat line."""
+        rng = robust_range([buf.y[:, 0] for buf in self._loss])
+        if rng is None:
+            return
+        lo, hi = rng
+        old = self._loss_range
+        # move the axis only when the data leave it or use less than 70% of it (no jitter)
+        if old is None or lo < old[0] or hi > old[1] or (hi - lo) < 0.7 * (old[1] - old[0]):
+            self._loss_range = (lo, hi)
+            self.loss_plot.setYRange(lo, hi, padding=0)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop()

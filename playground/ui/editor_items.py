@@ -7,7 +7,9 @@ from one ``QImage`` holding all their output maps. Pens are cosmetic (widths in 
 
 Colours follow TF Playground: weights w < 0 orange, w > 0 blue, saturated at |w| = 1; width grows
 with |w| up to 5. In gradient mode an edge's darkness and width grow with log10 |∂J/∂w| over the
-four decades below the layer's largest gradient.
+eight decades below the largest |∂J/∂w| of the whole network (all edge layers of the scene), so a
+vanishing cascade shows: on the ``vanishing`` preset layer 1's gradients are about 10⁻⁵ of the
+last layer's, and its edges are drawn pale and thin while the output layer's are dark and wide.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ N_COLORS = 17
 N_WIDTHS = 8
 #: |w| at which an edge reaches its full width
 FULL_WIDTH_AT = 5.0
-#: gradient mode: decades below the layer maximum that still show
-GRAD_DECADES = 4.0
+#: gradient mode: decades below the network's largest |∂J/∂w| that still show
+GRAD_DECADES = 8.0
 
 
 def _edge_pens(max_width: float) -> list[QPen]:
@@ -78,7 +80,10 @@ class EdgeLayer(QGraphicsItem):
         self._grad_pens = _grad_pens(max_width)
         self._values: np.ndarray | None = None
         self._mode = "weight"
+        self._top = 0.0  # largest finite |value| of this layer
+        self._scaled_by = 0.0  # the network maximum the gradient pens were chosen for
         self._groups: list[tuple[QPen, list[QLineF]]] = []
+        self._keys: np.ndarray | None = None  # pen key of every edge (row-major, as W.ravel())
         top = min(self.y0.min(), self.y1.min()) - 4
         bottom = max(self.y0.max(), self.y1.max()) + 4
         self._bounds = QRectF(x0, top, x1 - x0, bottom - top)
@@ -93,8 +98,29 @@ class EdgeLayer(QGraphicsItem):
         if values.shape != self.shape_:
             return
         self._values, self._mode = values, mode
+        mag = np.abs(values[np.isfinite(values)])
+        self._top = float(mag.max(initial=0.0))
         self._groups = []  # regrouped lazily at the next paint
         self.update()
+
+    def network_max(self) -> float:
+        """The largest finite |∂J/∂w| over every edge layer in gradient mode in this item's scene
+        (its own when it has no scene): the top of the gradient colour scale."""
+        scene = self.scene()
+        layers = [it for it in scene.items() if isinstance(it, EdgeLayer)] if scene else [self]
+        return max(
+            (e._top for e in layers if e._mode == "gradient" and e._values is not None),
+            default=self._top,
+        )
+
+    def edge_pens(self) -> list[QPen]:
+        """The pen of every drawn edge, in the order of ``W.ravel()`` (row-major (i, j))."""
+        if not self._groups:
+            self._regroup()
+        if self._keys is None:
+            return [self._weight_pens[(N_COLORS // 2) * N_WIDTHS]] * len(self._lines)
+        pens = self._weight_pens if self._mode == "weight" else self._grad_pens
+        return [pens[int(k)] for k in self._keys]
 
     def _regroup(self) -> None:
         v = self._values
@@ -106,16 +132,19 @@ class EdgeLayer(QGraphicsItem):
             w = np.rint(np.clip(np.abs(flat) / FULL_WIDTH_AT, 0, 1) * (N_WIDTHS - 1))
             pens = self._weight_pens
         else:
+            # one log scale for the whole network: 1 at its largest |∂J/∂w|, 0 eight decades below
             mag = np.abs(flat)
-            top = mag.max(initial=0.0)
+            top = self._scaled_by = self.network_max()
             if top > 0:
-                t = np.clip(1 + np.log10(np.maximum(mag, top * 1e-12) / top) / GRAD_DECADES, 0, 1)
+                floor = top * 10.0 ** (-2 * GRAD_DECADES)
+                t = np.clip(1 + np.log10(np.maximum(mag, floor) / top) / GRAD_DECADES, 0, 1)
             else:
                 t = np.zeros_like(mag)
             c = np.rint(t * (N_COLORS - 1)).astype(np.intp)
             w = np.rint(t * (N_WIDTHS - 1))
             pens = self._grad_pens
         key = c * N_WIDTHS + w.astype(np.intp)
+        self._keys = key
         # thin and pale first, strong edges on top
         order = np.lexsort((key, w))
         sorted_keys = key[order]
@@ -134,7 +163,9 @@ class EdgeLayer(QGraphicsItem):
             painter.setPen(self._weight_pens[(N_COLORS // 2) * N_WIDTHS])
             painter.drawLines(self._lines)
             return
-        if not self._groups:
+        if not self._groups or (
+            self._mode == "gradient" and self.network_max() != self._scaled_by
+        ):  # another layer's new gradients moved the top of the shared scale
             self._regroup()
         for pen, lines in self._groups:
             painter.setPen(pen)

@@ -3,39 +3,43 @@
 :func:`export_everything` writes, for the window's current run:
 
 * ``experiment.json`` — the experiment with weights and training state (reopens where it was);
-* ``weights.npz`` (DESIGN.md), ``weights.json`` (human-readable);
+* ``data/<name>.csv`` — for a CSV data set, a copy of the file, which ``experiment.json`` (and the
+  weight files) point to by a relative path, so the folder can be moved or sent as a whole;
+* ``weights.npz`` (DESIGN.md, with the input standardization ``x_mean``, ``x_scale`` and the input
+  names ``x_names``), ``weights.json`` (human-readable);
 * ``model.onnx`` (float32) when the ``onnx`` package is installed — else README.txt says how to
-  get it; ``model.py`` + ``model.npz`` (a PyTorch script); a network a format cannot express gets a
-  note instead of a file;
+  get it; ``model.py``, a PyTorch script that loads ``weights.npz`` (no second copy of the
+  weights); a network a format cannot express gets a note instead of a file. Both models take the
+  raw feature rows and standardize them as training did;
 * ``plots/<objectName>.png``, ``.svg``, ``.csv`` for every plot (``MainWindow.export_plots``): the
   CSVs are the data behind the curves (loss, gradient norms, weight percentiles over time, …);
-* ``README.txt`` and ``index.html``: what is there, one line each, the run's summary, and (in the
-  HTML) thumbnails of the plots.
+* ``README.txt`` and ``index.html``: what is there, one line each, the run's summary (including
+  what the models take as input), and (in the HTML) thumbnails of the plots.
 
 Everything is first written into a temporary folder beside the target, then renamed onto it (or,
 when the target folder already holds files, moved in file by file after checking that nothing is
-in the way), so a failure leaves the target as it was and no temporary files behind. No dialogs:
-the menu action (``menus.py``) picks the folder and shows errors.
+in the way; ``playground.io.atomic.atomic_files``), so a failure leaves the target as it was and
+no temporary files behind, and error messages name the files in the target, not the temporary
+ones. No dialogs: the menu action (``menus.py``) picks the folder and shows errors.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import importlib.util
 import math
 import os
 import re
 import shutil
-import tempfile
 import textwrap
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import playground
-from playground.io import atomic_write_text, save_experiment
-from playground.io.export import ExportError
+from playground.io import atomic_files, atomic_path, atomic_write_text, save_experiment
+from playground.io.export import ExportError, export_network
+from playground.io.inputs import Inputs
 from playground.ui import files
 
 if TYPE_CHECKING:
@@ -95,52 +99,63 @@ def export_everything(window: MainWindow, directory: str | os.PathLike[str]) -> 
 
     Raises:
         OSError: the folder cannot be made or written (a file in the way, no permission, disk
-            full); the message names the path. ``directory`` is then left as it was.
+            full); the message names the path in ``directory``. ``directory`` is then left as
+            it was.
         ExportError / ValueError: the weights cannot be exported (e.g. NaN after divergence).
     """
     target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"cannot export into {target}: a file is in the way")
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-        umask = os.umask(0o022)
-        os.umask(umask)
-        temp.chmod(0o777 & ~umask)  # a folder as mkdir makes it (mkdtemp's is private)
-    except OSError as exc:
-        raise type(exc)(f"cannot write into {parent}: {files.error_text(exc)}") from None
-    try:
+    with atomic_files() as batch, batch.folder(target) as temp:
         written = write_bundle(window, temp)
-        _move_into(temp, target)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
     return [target / path.relative_to(temp) for path in written]
 
 
 def write_bundle(window: MainWindow, folder: Path) -> list[Path]:
     """Write every file of the export into the (new, empty) ``folder``."""
     exp = window.experiment()
+    inputs = Inputs.from_dataset(window.controller.dataset)
     notes: list[str] = []
-    written: list[Path] = []
+    written = _copy_data(exp, folder)
     save_experiment(exp, folder / "experiment.json")
     written.append(folder / "experiment.json")
-    for name in ("weights.npz", "weights.json"):
-        written += files.export_weights(exp, folder / name)
     net = files.network_of(exp)
+    for name, fmt in (("weights.npz", "npz"), ("weights.json", "json")):
+        written += export_network(net, exp, fmt, folder / name, inputs=inputs)
     if importlib.util.find_spec("onnx") is None:
         notes.append(ONNX_HINT)
     elif _supported("onnx", net, notes):
-        written += files.export_weights(exp, folder / "model.onnx")
+        written += export_network(net, exp, "onnx", folder / "model.onnx", inputs=inputs)
     if _supported("torch", net, notes):
-        written += files.export_weights(exp, folder / "model.py")
+        written += export_network(
+            net, exp, "torch", folder / "model.py", inputs=inputs, weights_file="weights.npz"
+        )
     window.export_plots(folder / "plots")
     written += sorted((folder / "plots").iterdir())
-    summary = run_summary(exp, window.controller.last)
+    summary = run_summary(exp, window.controller.last, inputs)
     present = {path.relative_to(folder).as_posix() for path in written}
     atomic_write_text(folder / "README.txt", readme_text(summary, present, notes))
     atomic_write_text(folder / "index.html", index_html(summary, present, notes))
     return [*written, folder / "README.txt", folder / "index.html"]
+
+
+def _copy_data(exp: dict, folder: Path) -> list[Path]:
+    """Copy a CSV data set into ``folder/data/`` and point ``exp`` (changed in place) to the
+    copy, so the exported files do not depend on where the original lies. Returns the copy."""
+    data = exp["data"]
+    if "path" not in data:
+        return []
+    source = Path(os.path.expanduser(data["path"]))
+    try:
+        with open(source, "rb"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise type(exc)(f"cannot copy the data set {source}: {reason}") from None
+    copy = folder / "data" / source.name
+    copy.parent.mkdir()
+    with atomic_path(copy) as temp:  # a write error names the copy (in the target folder)
+        shutil.copyfile(source, temp)
+    data["path"] = str(copy)
+    return [copy]
 
 
 def _supported(fmt: str, net: Any, notes: list[str]) -> bool:
@@ -157,34 +172,14 @@ def _supported(fmt: str, net: Any, notes: list[str]) -> bool:
     return True
 
 
-def _move_into(temp: Path, target: Path) -> None:
-    """Rename ``temp`` onto ``target`` (missing or empty), else move its files in one by one
-    after checking that no folder stands where a file goes (or a file where a folder goes)."""
-    with contextlib.suppress(OSError):
-        target.rmdir()  # only when empty
-    if not target.exists():
-        try:
-            os.rename(temp, target)
-            return
-        except OSError as exc:
-            raise type(exc)(f"cannot write {target}: {files.error_text(exc)}") from None
-    moves = [(src, target / src.relative_to(temp)) for src in sorted(temp.rglob("*"))]
-    for src, dest in moves:
-        if dest.exists() and src.is_dir() != dest.is_dir():
-            what = "a folder" if dest.is_dir() else "a file"
-            raise IsADirectoryError(f"cannot write {dest}: {what} is in the way")
-    for src, dest in moves:
-        if src.is_dir():
-            dest.mkdir(exist_ok=True)
-        else:
-            os.replace(src, dest)
-
-
 # --- the summary, README.txt and index.html -------------------------------------------------------
 
 
-def run_summary(exp: dict, snapshot: Snapshot | None) -> dict[str, Any]:
-    """Title, description and "label: text" lines describing the run, for README and index."""
+def run_summary(
+    exp: dict, snapshot: Snapshot | None, inputs: Inputs | None = None
+) -> dict[str, Any]:
+    """Title, description and "label: text" lines describing the run, for README and index;
+    ``inputs`` adds what the exported models take as input."""
     model, training, data = exp["model"], exp["training"], exp["data"]
     layers = " → ".join(f"{layer['units']} {layer['activation']}" for layer in model["layers"])
     opt = training["optimizer"]
@@ -214,6 +209,8 @@ def run_summary(exp: dict, snapshot: Snapshot | None) -> dict[str, Any]:
         ),
         ("State", f"epoch {state.get('epoch', 0):,} · step {state.get('step', 0):,}"),
     ]
+    if inputs is not None:
+        lines.append(("Inputs", f"the models take {inputs.describe()}"))
     if snapshot is not None:
         lines.append(("Results", _results(snapshot)))
         if snapshot.health.message:
@@ -251,8 +248,9 @@ def file_entries(present: set[str]) -> list[tuple[str, str]]:
         ),
         (
             "weights.npz",
-            "NumPy arrays W1..WL, b1..bL and the experiment (W as n_l × n_(l-1)): "
-            'np.load("weights.npz", allow_pickle=False)',
+            "NumPy arrays W1..WL, b1..bL and the experiment (W as n_l × n_(l-1)), the input "
+            "names x_names and the standardization x_mean, x_scale (the network's input is "
+            '(x - x_mean) / x_scale): np.load("weights.npz", allow_pickle=False)',
         ),
         (
             "weights.json",
@@ -260,16 +258,25 @@ def file_entries(present: set[str]) -> list[tuple[str, str]]:
         ),
         (
             "model.onnx",
-            'the network as an ONNX model (float32; input "input" and output "output" with '
-            "a dynamic batch size): open it in Netron, run it with onnxruntime",
+            'the network as an ONNX model (float32; input "input": raw feature rows, output '
+            '"output", with a dynamic batch size): open it in Netron, run it with onnxruntime',
         ),
         (
-            "model.py, model.npz",
-            "PyTorch: `python model.py` builds the same nn.Sequential, loads model.npz and runs "
+            "model.py",
+            "PyTorch: `python model.py` builds the same nn.Sequential, loads weights.npz and runs "
             "it on a random batch; build_model() gives it to your code",
         ),
     ]
+    data = sorted(name for name in present if name.startswith("data/"))
     out = [(name, text) for name, text in entries if name.split(",")[0] in present]
+    out[1:1] = [
+        (
+            name,
+            "a copy of the experiment's CSV data set; experiment.json points to it, so the "
+            "folder can be moved as a whole",
+        )
+        for name in data
+    ]
     for view, (title, picture, table) in PLOTS.items():
         if f"plots/{view}.png" in present:
             out.append((f"plots/{view}.png, .svg", f"{title}: {picture}"))

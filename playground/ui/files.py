@@ -42,6 +42,27 @@ def weight_choice(path: str, chosen_filter: str) -> tuple[str, str]:
     return path, precision
 
 
+def clashes(returned: str, written: list[str | os.PathLike[str]]) -> list[Path]:
+    """The files among ``written`` that exist already and that the file dialog did not confirm:
+    every one but ``returned``, the path it returned (a suffix added afterwards, the ``.npz``
+    beside a PyTorch script, plot files in a chosen folder)."""
+    return [Path(p) for p in written if os.path.exists(p) and os.fspath(p) != returned]
+
+
+def weight_files(path: str) -> list[Path]:
+    """The files Export ▸ Weights… writes for ``path`` (a PyTorch script comes with its .npz)."""
+    if path.lower().endswith(".py"):
+        from playground.io.torch_export import torch_paths
+
+        return list(torch_paths(path))
+    return [Path(path)]
+
+
+def plot_files(names: list[str], folder: str | os.PathLike[str]) -> list[Path]:
+    """The files ``export_plots`` writes into ``folder`` for views called ``names``."""
+    return [Path(folder) / f"{n}{suffix}" for n in names for suffix in (".png", ".svg", ".csv")]
+
+
 def error_text(exc: BaseException) -> str:
     """An exception as one readable line for a dialog (no ``[Errno n]`` prefix)."""
     if isinstance(exc, OSError) and exc.strerror:
@@ -86,11 +107,14 @@ def export_weights(
     return export_network(network_of(experiment), dict(experiment), fmt, path, precision=precision)
 
 
-def export_plots(views: Mapping[str, QWidget], directory: str | os.PathLike[str]) -> list[Path]:
-    """``<name>.png``, ``.svg`` and ``.csv`` for every view into ``directory``."""
+def export_plots(
+    views: Mapping[str, QWidget], directory: str | os.PathLike[str], n_layers: int
+) -> list[Path]:
+    """``<name>.png``, ``.svg`` and ``.csv`` for every view into ``directory``, each laid out at
+    its report size for L = ``n_layers`` (``report_layout``)."""
     from playground.ui.plot_export import export_views
 
-    return export_views(views, directory)
+    return export_views(views, directory, n_layers)
 
 
 def presets() -> list[tuple[str, str, Path]]:

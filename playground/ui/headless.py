@@ -8,7 +8,8 @@ window's ``export_plots`` writes.
 * :class:`PlotRecorder` is fed while the run trains (``take(trainer)`` after an epoch): a snapshot
   every ``every`` epochs (at most about ``MAX_FRAMES`` over the run) goes to every view, so the
   curves and the weight bands cover the whole run, and the loss curve holds one point per epoch —
-  the full-set evaluations of ``trainer.epoch_rows`` (the rows of ``metrics.csv``).
+  the full-set evaluations of ``trainer.epoch_rows`` (the rows of ``metrics.csv``) after the
+  point of the untrained network it starts from.
 * :func:`render_plots` writes the files (taking a final snapshot first) and tears the views down.
 
 Qt runs offscreen here: ``QT_QPA_PLATFORM`` is set to ``offscreen`` unless it is already set or a
@@ -32,17 +33,6 @@ from playground.training.snapshot import frozen
 
 #: snapshots fed to the views over a run at most (about; one every ``every`` epochs)
 MAX_FRAMES = 400
-#: view objectName → (width, height) of the rendered widget, in pixels (PNGs are twice that)
-SIZES = {
-    "boundary_plot": (520, 560),
-    "loss_plot": (760, 440),
-    "gradient_plot": (980, 460),
-    "activation_plot": (900, 0),  # height: from the number of layers
-    "error_plot": (900, 0),
-    "weight_plot": (900, 0),
-}
-#: height of one layer's row in the per-layer views, and the least height
-ROW_HEIGHT, MIN_HEIGHT = 170, 360
 
 
 def ensure_app():  # noqa: ANN201 - QApplication
@@ -93,6 +83,7 @@ def make_views(n_layers: int) -> dict:
     from playground.ui.inside.weight_plot import WeightPlot
     from playground.ui.plots.boundary_plot import BoundaryPlot
     from playground.ui.plots.loss_plot import LossPlot
+    from playground.ui.report_layout import report_size
 
     views = {
         "boundary_plot": BoundaryPlot(),
@@ -103,9 +94,8 @@ def make_views(n_layers: int) -> dict:
         "weight_plot": WeightPlot(),
     }
     for name, view in views.items():
-        width, height = SIZES[name]
         view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        view.resize(width, height or max(MIN_HEIGHT, ROW_HEIGHT * n_layers + 60))
+        view.resize(*report_size(name, n_layers))
         view.show()  # laid out and "visible", so the views draw as they do in the window
     return views
 
@@ -126,6 +116,9 @@ class PlotRecorder:
         self._fed_rows = 0
         self._fed_step = -1
         self.frames = 0
+        # the starting point of the curves (the loss curve's first point is the untrained net)
+        self.feed(trainer.snapshot("start"))
+        self._fed_epoch, self._fed_step = trainer.epoch, trainer.step_count
 
     def take(self, trainer: Trainer | None = None, *, final: bool = False) -> bool:
         """Feed a snapshot of ``trainer`` to the views when an epoch ended since the last one and
@@ -160,7 +153,7 @@ class PlotRecorder:
         from playground.ui.plot_export import export_views
 
         self.app.processEvents()  # pending layouts and repaints first
-        return export_views(self.views, directory)
+        return export_views(self.views, directory, self.trainer.net.n_layers)
 
     def close(self) -> None:
         """Close and delete the views."""

@@ -43,6 +43,7 @@ from playground.training import Snapshot
 from playground.ui import edits, files
 from playground.ui.autosave import ChangeTracker, state_step
 from playground.ui.controller import TrainingController
+from playground.ui.description_bar import DescriptionBar
 from playground.ui.inside import InsideViews
 from playground.ui.menus import WindowMenus
 from playground.ui.network_editor import NetworkEditor
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.boundary_plot = BoundaryPlot()
         self.loss_plot = LossPlot()
         self.inside = InsideViews(self)
+        self.description_bar = DescriptionBar()
         self._views: dict[str, QWidget] = {
             "boundary_plot": self.boundary_plot,
             "loss_plot": self.loss_plot,
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(8, 6, 8, 4)
         body.setSpacing(6)
         body.addWidget(self.inside.banner)
+        body.addWidget(self.description_bar)
         split = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         left = QScrollArea()
@@ -338,12 +341,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout)
 
     def _announce(self) -> None:
-        """What the experiment is about (its description) in the status bar for a while."""
+        """What the experiment is about (its description) in the description bar."""
         spec = self.controller.spec
-        text = spec.get("description") or ""
-        if text:
-            name = spec.get("name")
-            self._on_message(f"{name}: {text}" if name else text, 30_000)
+        self.description_bar.show_description(spec.get("name"), spec.get("description"))
 
     def update_title(self) -> None:
         name = self.controller.spec.get("name") or "Untitled experiment"
@@ -382,7 +382,8 @@ class MainWindow(QMainWindow):
         """``<objectName>.png``, ``.svg`` and ``.csv`` for every plot into ``directory``."""
         self.controller.take_now()
         self.feeder.flush()
-        files.export_plots(self.views(), directory)
+        n_layers = len(self.controller.spec["model"]["layers"])
+        files.export_plots(self.views(), directory, n_layers)
 
     def views(self) -> dict[str, QWidget]:
         """objectName → every live view (SnapshotView protocol)."""

@@ -109,6 +109,21 @@ class WindowMenus:
             self._remember(path)
         return True
 
+    def _may_overwrite(self, existing: list) -> bool:
+        """Ask before replacing files the file dialog did not ask about; True to go on."""
+        if not existing:
+            return True
+        names = ", ".join(p.name for p in existing[:4]) + (" …" if len(existing) > 4 else "")
+        where = existing[0].parent
+        answer = QMessageBox.question(
+            self.w,
+            "Replace files?",
+            f"{len(existing)} file(s) already exist in {where}: {names}. Replace them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _load_preset(self, path: str) -> None:
         if not self._may_replace():
             return
@@ -158,8 +173,11 @@ class WindowMenus:
         )
         if not path:
             return False
+        returned = path
         if not path.lower().endswith(".json"):
             path += ".json"
+        if not self._may_overwrite(files.clashes(returned, [path])):
+            return False
         if self._guard("Cannot save", self.w.save_experiment, path):
             add_recent_file(open_settings(), path)
             return True
@@ -216,7 +234,10 @@ class WindowMenus:
         )
         if not path:
             return
+        returned = path
         path, precision = files.weight_choice(path, chosen)
+        if not self._may_overwrite(files.clashes(returned, files.weight_files(path))):
+            return
         if self._guard(
             "Cannot export the weights", lambda p: self.w.export_weights(p, precision), path
         ):
@@ -225,7 +246,12 @@ class WindowMenus:
 
     def export_plots(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.w, "Export the plots into", self._folder())
-        if folder and self._guard("Cannot export the plots", self.w.export_plots, folder):
+        if not folder:
+            return
+        existing = files.clashes("", files.plot_files(list(self.w.views()), folder))
+        if not self._may_overwrite(existing):
+            return
+        if self._guard("Cannot export the plots", self.w.export_plots, folder):
             self.w.statusBar().showMessage(f"Plots written to {folder}", 5000)
 
     def export_all(self) -> None:

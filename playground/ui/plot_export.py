@@ -8,8 +8,9 @@ None — and ``table()`` — (header, rows), the data behind it. :func:`export_v
   when there is none);
 * CSV of ``table()`` with the csv module (no CSV for a widget without ``table``),
 
-each atomically (``playground.io.atomic``): a temporary file renamed onto the target, so a failed
-export leaves no half-written or temporary file.
+laid out at the report size of ``report_layout`` (the same for every window size), each
+atomically (``playground.io.atomic``): a temporary file renamed onto the target, so a failed export
+leaves no half-written or temporary file.
 
 SVG on Qt ≥ 6.11 (pyqtgraph issue #3495): pyqtgraph's exporter lets Qt's ``QSvgGenerator`` draw each
 item, then rewrites every ``<path d="…">`` into scene coordinates in ``correctCoordinates``, reading
@@ -45,7 +46,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
-from playground.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from playground.io.atomic import atomic_write_bytes, atomic_write_text
+from playground.ui.report_layout import report_layout, report_size
 
 #: PNG pixels per view pixel (2 gives crisp figures in reports and on high-DPI screens)
 PNG_SCALE = 2.0
@@ -115,9 +117,15 @@ def install_svg_closepath_fix() -> bool:
 # --- writing the files ----------------------------------------------------------------------------
 
 
-def export_view(view: QWidget, directory: str | Path, name: str | None = None) -> list[Path]:
-    """Write ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` for ``view`` into ``directory``
-    (created if needed); ``name`` defaults to the view's ``objectName``. Returns the files written.
+def export_view(
+    view: QWidget,
+    directory: str | Path,
+    name: str | None = None,
+    size: tuple[int, int] | None = None,
+) -> list[Path]:
+    """Write ``<name>.png``, ``<name>.svg`` and (when the view has ``table``) ``<name>.csv`` into
+    ``directory`` (created if needed); ``name`` defaults to the view's ``objectName``; ``size``:
+    lay the view out at that size (``report_layout``) for the export. Returns the files written.
 
     Raises:
         ValueError: no name (an empty ``objectName``) or nothing to draw (a zero-size view).
@@ -128,6 +136,13 @@ def export_view(view: QWidget, directory: str | Path, name: str | None = None) -
     if not name:
         raise ValueError("the view has no objectName to name its plot files after")
     folder = _make_folder(directory)
+    if size is None:
+        return _write_view(view, folder, name)
+    with report_layout(view, size):
+        return _write_view(view, folder, name)
+
+
+def _write_view(view: QWidget, folder: Path, name: str) -> list[Path]:
     target = view.export_target() if hasattr(view, "export_target") else None
     png, svg, table = (folder / f"{name}{suffix}" for suffix in (".png", ".svg", ".csv"))
     _write_png(view, target, png)
@@ -141,11 +156,15 @@ def export_view(view: QWidget, directory: str | Path, name: str | None = None) -
     return written
 
 
-def export_views(views: Mapping[str, QWidget], directory: str | Path) -> list[Path]:
-    """:func:`export_view` for each (name → view); returns every file written, in order."""
+def export_views(
+    views: Mapping[str, QWidget], directory: str | Path, n_layers: int | None = None
+) -> list[Path]:
+    """:func:`export_view` for each (name → view), laid out at ``report_size(name, n_layers)``
+    (as they are when ``n_layers`` is None); returns every file written, in order."""
     written: list[Path] = []
     for name, view in views.items():
-        written += export_view(view, directory, name)
+        size = report_size(name, n_layers) if n_layers is not None else None
+        written += export_view(view, directory, name, size)
     return written
 
 
@@ -193,9 +212,14 @@ def _write_png(view: QWidget, target: object | None, path: Path) -> None:
         image = view.grab().toImage()
     if not isinstance(image, QImage) or image.isNull():
         raise ValueError(f"{path.stem}: nothing to draw (the view has zero size)")
-    with atomic_path(path) as temp:
-        if not image.save(str(temp), "PNG"):
-            raise OSError(f"cannot write {path}: Qt could not save the image")
+    # encoded in memory, written by atomic_write_bytes: a full disk is reported with its reason
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError(f"{path.stem}: Qt could not encode the image as PNG")
+    buffer.close()
+    atomic_write_bytes(path, bytes(array.data()))
 
 
 def _write_svg(view: QWidget, target: object | None, path: Path, title: str) -> None:

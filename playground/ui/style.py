@@ -18,6 +18,8 @@ QLabel[role="subtitle"] { color: #374151; font-weight: 600; margin-top: 4px; }
 QLabel[role="columnTitle"] { color: #6b7280; font-size: 8.5pt; font-weight: 600; }
 QLabel[role="note"] { color: #8a5300; background: #fff7e6; border: 1px solid #f5c26b;
                       border-radius: 4px; padding: 4px 6px; }
+QFrame#description_bar { background: #eef4fb; border: 1px solid #c6dbef; border-radius: 4px; }
+QLabel#description_label { color: #1f2937; }
 QLabel#step_label { font-size: 11pt; font-weight: 600; color: #1f2937; padding: 0 8px; }
 QLabel#rate_label { color: #6b7280; padding-right: 8px; }
 QLabel#units_label { font-weight: 600; color: #1f2937; }

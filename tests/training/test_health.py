@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from playground.training import Divergence, Thresholds, assess
-from playground.training.health import DEFAULT_THRESHOLDS, superscript_power
+from playground.training.health import ADVICE, DEFAULT_THRESHOLDS, advice, superscript_power
 
 NAN = math.nan
 
@@ -24,9 +24,11 @@ def window(g, *, k=20, loss=0.7, dead=None, sat=None, noise=0.0, seed=0):
     return G, np.full(k, loss), D, S
 
 
-def run(g, acts, *, first_loss=0.7, min_loss=0.6, divergence=None, t=DEFAULT_THRESHOLDS, **kw):
+def run(
+    g, acts, *, first_loss=0.7, min_loss=0.6, divergence=None, t=DEFAULT_THRESHOLDS, init=None, **kw
+):
     G, loss, D, S = window(g, **kw)
-    return assess(G, loss, D, S, list(acts), first_loss, min_loss, divergence, t)
+    return assess(G, loss, D, S, list(acts), first_loss, min_loss, divergence, t, init=init)
 
 
 RELU4 = ["relu", "relu", "relu", "sigmoid"]
@@ -63,20 +65,35 @@ def test_exploding_by_norm_names_the_layers():
     h, per_layer = run([2e3, 5e3, 1e2, 10], RELU4)
     assert h.verdict == "exploding"
     assert h.layers == (1, 2)
-    assert "layer 2 is 5e+03" in h.message and "layers 1, 2" in h.message
+    assert "layer 2 is about 10⁴ (above 10³ in layers 1, 2)" in h.message
     assert per_layer[:2] == ("exploding", "exploding")
 
 
+def test_exploding_numbers_read_as_powers_of_ten():
+    """Like the other messages: "about 10⁵", not "7.8e+04"."""
+    h, _ = run([7.8e4, 1e2, 10, 1], RELU4)
+    assert "layer 1 is about 10⁵ (above 10³)" in h.message
+    assert "e+" not in h.message and "e-" not in h.message
+    h, _ = run([1.0] * 4, RELU4, loss=5e3, min_loss=0.5)
+    assert "the loss grew about 10⁴× over its minimum" in h.message
+
+
 def test_exploding_by_ratio():
-    h, _ = run([50.0, 1.0, 0.1, 0.02], RELU4)
+    h, per_layer = run([50.0, 1.0, 0.1, 0.02], RELU4)
     assert h.verdict == "exploding"
     assert "layer 1 receives 10³× layer 4's gradient" in h.message
+    # highlighted: the layers far above the output layer's gradient, which the message is about
+    assert h.layers == (1, 2)
+    assert per_layer == ("exploding", "exploding", "healthy", "healthy")
 
 
 def test_exploding_by_loss_growth():
-    h, _ = run([1.0, 1.0, 1.0, 1.0], RELU4, loss=80.0, min_loss=0.5)
+    h, per_layer = run([1.0, 1.0, 1.0, 1.0], RELU4, loss=80.0, min_loss=0.5)
     assert h.verdict == "exploding"
     assert "the loss grew 160× over its minimum" in h.message
+    # the message names no layer, so none is highlighted (not layer 1 by default)
+    assert h.layers == ()
+    assert per_layer == ("healthy",) * 4
 
 
 def test_exploding_is_flagged_from_the_first_row():
@@ -110,7 +127,7 @@ def test_vanishing_by_tiny_norm_only_while_far_from_the_minimum():
     g = [1e-9, 1e-5, 1e-5, 1e-9]  # ratio 1: only the tiny norms
     h, _ = run(g, ["tanh"] * 4, loss=0.7, first_loss=0.7)
     assert h.verdict == "vanishing"
-    assert "layer 1 is below 1e-08" in h.message
+    assert "layer 1 is below 10⁻⁸" in h.message
     # converged: a tiny gradient is just a minimum
     h, _ = run(g, ["tanh"] * 4, loss=1e-5, first_loss=0.7, min_loss=1e-5)
     assert h.verdict == "healthy"
@@ -201,3 +218,52 @@ def test_superscript_power():
     assert superscript_power(3e-6) == "10⁻⁵" or superscript_power(3e-6) == "10⁻⁶"
     assert superscript_power(1e-6) == "10⁻⁶"
     assert superscript_power(2e3) == "10³"
+
+
+SIG_NORMAL = {"scheme": "normal", "std": 0.5, "scale": 1.0, "bias": 0.0}
+RELU5 = ["relu"] * 4 + ["sigmoid"]
+
+
+def test_vanishing_advice_fits_the_activations():
+    g = [10.0 ** (-6 + 5 * l / 9) for l in range(10)]
+    h, _ = run(g, SIG10, init=SIG_NORMAL)
+    assert "Try ReLU/leaky ReLU units with He initialization" in h.advice
+    assert h.message.endswith(h.advice)
+    # a ReLU net with He initialization is not told to try ReLU or He
+    h, _ = run([1e-6, 1e-4, 1e-3, 1e-2, 1e-1], RELU5, init={"scheme": "he_normal"})
+    assert h.verdict == "vanishing"
+    assert "ReLU/leaky" not in h.advice and "He initialization" not in h.advice
+    assert "fewer layers" in h.advice
+    # a ReLU net with a too small init is told to use He (and without an init, not told ReLU)
+    assert "Use He initialization" in advice("vanishing", RELU5, {"scheme": "normal", "std": 0.01})
+    assert "ReLU/leaky" not in advice("vanishing", RELU5)
+    assert "init scale back to 1 (now ×0.1)" in advice(
+        "vanishing", RELU5, {"scheme": "he_normal", "scale": 0.1}
+    )
+
+
+def test_saturated_advice_fits_the_init():
+    sat = [0.2, 0.7, 0.55, 1.0]
+    acts = ["sigmoid"] * 4
+    h, _ = run([0.3, 0.2, 0.1, 0.1], acts, sat=sat, init={"scheme": "normal", "std": 10.0})
+    assert h.verdict == "saturated" and "Use Xavier initialization" in h.advice
+    # already Xavier: the weights grew while training; Xavier is no news
+    h, _ = run([0.3, 0.2, 0.1, 0.1], acts, sat=sat, init={"scheme": "xavier_normal"})
+    assert "Xavier" not in h.advice and "learning rate" in h.advice
+    assert "init scale back to 1 (now ×3)" in advice(
+        "saturated", acts, {"scheme": "xavier_uniform", "scale": 3.0}
+    )
+    assert "He's is √2× larger" in advice("saturated", acts, "he_normal")
+    assert advice("saturated", acts) == ADVICE["saturated"]  # init unknown: the general advice
+
+
+def test_other_advice():
+    assert "set the init scale back to 1 (now ×3)" in advice(
+        "exploding", ["linear"] * 8 + ["sigmoid"], {"scheme": "he_normal", "scale": 3.0}
+    )
+    assert "random initialization" in advice("vanishing", SIG10, {"scheme": "zeros"})
+    leaky = ["leaky_relu"] * 3 + ["sigmoid"]
+    assert "leaky ReLU" not in advice("dead", leaky, {"scheme": "he_normal"})
+    assert "leaky ReLU" in advice("dead", RELU4, {"scheme": "he_normal"})
+    for verdict in ("exploding", "vanishing", "dead", "saturated"):
+        assert advice(verdict, SIG10).endswith(".")

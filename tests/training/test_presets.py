@@ -87,6 +87,27 @@ def test_vanishing_preset_vanishes(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_vanishing_preset_profile_is_what_its_description_says(seed):
+    """vanishing.json: from layer 2 up each layer's ‖∂J/∂W‖ is about 2–7× below the next one's
+    (a staircase), layers 1 and 2 sit about level (their curves cross), and layer 1 gets
+    10⁻⁵…10⁻⁴ of the output layer's gradient (medians of log10 over all recorded rows)."""
+    exp = preset("vanishing", seed)
+    trainer = Trainer(exp, make_dataset(exp["data"]), grid_size=0)
+    rows = []
+    for _ in range(30):
+        trainer.train_steps(100)
+        rows.append(np.asarray(trainer.snapshot().history.grad_norm))
+    logs = np.median(np.log10(np.concatenate(rows)), axis=0)
+    steps = np.diff(logs)  # log10 of (layer l+1 / layer l)
+    assert (steps[1:] > np.log10(1.5)).all() and (steps[1:] < np.log10(10)).all(), steps
+    assert abs(steps[0]) < np.log10(2), steps  # the flat bottom step: layers 1 and 2
+    assert -5.5 < logs[0] - logs[-1] < -3.5
+    description = json.loads(resource_path("presets", "vanishing.json").read_text("utf-8"))
+    assert -6.0 < logs[0] < -4.5  # "around 10⁻⁵"
+    assert "layers 1 and 2 sit about level, around 10⁻⁵" in description["description"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_exploding_preset_explodes_from_the_first_record(seed):
     seen, trainer = verdicts(preset("exploding", seed), 3000, 100)
     assert set(seen) == {"exploding"}, seen

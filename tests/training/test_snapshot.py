@@ -108,7 +108,7 @@ def test_back_to_back_ticks_reuse_the_heavy_parts_and_carry_no_evaluations() -> 
     tr.train_steps(5)
     first = tr.snapshot("tick")  # nothing cached yet: fresh
     assert len(first.evals) == 1
-    tr.heavy_budget = 1e-12  # a refresh would need more than days between ticks
+    tr.heavy_budget = tr.eval_budget = 1e-12  # a refresh would need days between ticks
     tr.train_steps(5)
     tick = tr.snapshot("tick")
     assert tick.step == 10 and len(tick.evals) == 0
@@ -126,10 +126,24 @@ def test_back_to_back_ticks_reuse_the_heavy_parts_and_carry_no_evaluations() -> 
     assert len(again.evals) == 1 and again.weights is not pause.weights
 
 
+def test_the_loss_curve_gets_points_when_grids_are_too_costly_to_refresh() -> None:
+    """Big nets: the grids and histograms wait for their budget, the evaluation has its own."""
+    tr = trainer()
+    tr.train_steps(5)
+    first = tr.snapshot("tick")
+    tr.heavy_budget, tr.eval_budget = 1e-12, 1e12
+    for k in range(3):
+        tr.train_steps(5)
+        tick = tr.snapshot("tick")
+        assert len(tick.evals) == 1 and tick.evals.step[0] == 10 + 5 * k
+        assert tick.train_loss == tick.evals.train_loss[0] != first.train_loss
+        assert tick.boundary is first.boundary and tick.weights is first.weights
+
+
 @pytest.mark.parametrize("reason", ["pause", "step", "end", "diverged", "reset", "start"])
 def test_non_tick_snapshots_are_always_fresh(reason: str) -> None:
     tr = trainer()
-    tr.heavy_budget = 1e-12
+    tr.heavy_budget = tr.eval_budget = 1e-12
     tr.snapshot("tick")
     tr.train_steps(3)
     snap = tr.snapshot(reason)

@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QWidget
 
 from playground.io import load_experiment
 from playground.resources import resource_path
-from playground.ui.compare import CompareWindow
+from playground.ui.compare import (
+    LOSS_MIN_SPAN,
+    VARIANT_COLOURS,
+    CompareWindow,
+    robust_range,
+)
+from playground.ui.inside.banner import COLOURS
+from playground.ui.inside.common import ALARM
 
 
 def preset(name: str) -> dict:
@@ -45,8 +52,8 @@ def test_compare_inits_live(make_compare, qtbot):
     w = make_compare("vanishing")
     w.set_variants("init", ["xavier_normal", "normal", "small"])
     assert len(w.variants) == 3
-    for k in range(3):
-        assert w.findChild(QWidget, f"compare_health_{k + 1}") is not None
+    banners = [w.findChild(QWidget, f"compare_health_{k + 1}") for k in range(3)]
+    assert all(b is not None for b in banners)
     w.play()
     qtbot.waitUntil(lambda: all(v not in ("warming up", "") for v in w.verdicts()), timeout=10000)
     qtbot.waitUntil(lambda: w.runner.steps > 1500, timeout=10000)
@@ -59,6 +66,22 @@ def test_compare_inits_live(make_compare, qtbot):
         assert len(steps) >= 2 and (np.diff(steps) > 0).all()
     assert w.step_label.text().startswith("step ")
     w.grab()
+    # the banners keep their colours under their compare_health_k names (found again: the
+    # ones found before the run may have been replaced by a reset)
+    banners = [w.findChild(QWidget, f"compare_health_{k + 1}") for k in range(3)]
+    for banner, verdict in zip(banners, verdicts, strict=True):
+        image = banner.grab().toImage()
+        background = image.pixelColor(image.width() - 8, image.height() // 2)
+        assert background.name() == COLOURS["alarm" if verdict == "vanishing" else "ok"][1]
+    # the loss axis: every curve's newest point in view, labelled between the powers of ten
+    lo, hi = w.loss_range()
+    view = w.loss_plot.getViewBox().viewRange()[1]
+    assert view[0] <= lo + 1e-9 and view[1] >= hi - 1e-9
+    for k in range(3):
+        assert lo <= w.loss_series(k)[1][-1] <= hi
+    axis = w.loss_plot.getAxis("left")
+    labels = [t for sp, v in axis.tickValues(*view, 150) for t in axis.tickStrings(v, 1, sp) if t]
+    assert len(labels) >= 2, labels
     w.pause()
     qtbot.waitUntil(lambda: not w.runner.playing, timeout=3000)
     assert w.play_button.text() == "Play"
@@ -97,3 +120,31 @@ def test_needs_two_variants(make_compare):
     assert w.variants[1].label.startswith("He ×3")
     with pytest.raises(ValueError):
         w.set_variants("init", ["zeros"])
+
+
+def test_variant_colours_are_not_the_alarm_colour():
+    """Bars of the layers a verdict names are outlined in the alarm red: no variant may be red."""
+    from PySide6.QtGui import QColor
+
+    reds = {ALARM, "#d32f2f", COLOURS["alarm"][2]}  # profile outline, editor outline, banner
+    alarm_hue = QColor(ALARM).hueF() * 360
+    for colour in VARIANT_COLOURS:
+        assert colour.lower() not in reds
+        hue = QColor(colour).hueF() * 360
+        assert min(abs(hue - alarm_hue), 360 - abs(hue - alarm_hue)) >= 25, colour
+    assert len(set(VARIANT_COLOURS)) == len(VARIANT_COLOURS)
+
+
+def test_robust_loss_range_ignores_an_early_spike():
+    flat = np.log10(np.full(300, 0.69))
+    spiky = flat.copy()
+    spiky[:3] = np.log10([30.0, 8.0, 2.0])  # the first evaluations of a large init
+    lo, hi = robust_range([flat, spiky, flat - 0.05])
+    assert hi < np.log10(1.0)  # the spike goes off the top
+    assert lo <= flat[-1] - 0.05 and hi >= flat[-1]  # every curve's newest point in view
+    lo, hi = robust_range([flat])  # flat curves: still a readable span
+    assert hi - lo >= LOSS_MIN_SPAN - 1e-12
+    assert robust_range([np.full(5, np.nan), np.zeros(0)]) is None
+    rising = np.linspace(-1, 1, 100)
+    lo, hi = robust_range([rising])
+    assert hi >= 1.0  # the newest point is always in view, even at the top

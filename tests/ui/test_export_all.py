@@ -28,7 +28,6 @@ TOP = {
     "weights.json",
     "model.onnx",
     "model.py",
-    "model.npz",
     "README.txt",
     "index.html",
 }

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from window_helpers import last_snapshot
 
-from playground.io import ExperimentError, atomic
+from playground.io import ExperimentError, atomic, load_experiment
 
 
 def state(window) -> tuple:
@@ -216,3 +216,49 @@ def test_weights_menu_writes_the_chosen_format_and_precision(
     window.menus.export_weights()
     assert only_files(tmp_path) == ["model.onnx", "net.npz", "net.py"]
     assert "net.py" in window.statusBar().currentMessage()
+
+
+def test_files_the_dialog_did_not_confirm_are_replaced_only_when_the_user_agrees(
+    make_window, qtbot, tmp_path, monkeypatch
+) -> None:
+    window = trained_window(make_window, qtbot)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    run = tmp_path / "run.json"
+    run.write_text("keep me")
+    # the user typed "run": the dialog confirmed nothing, ".json" is added afterwards
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "run"), ""))
+    assert window.menus.save_as() is False
+    assert "run.json" in asked[-1] and run.read_text() == "keep me"
+    answer[0] = QMessageBox.StandardButton.Yes
+    assert window.menus.save_as() is True
+    assert load_experiment(run)["state"]["step"] == window.experiment()["state"]["step"]
+
+    # a PyTorch script comes with an .npz beside it
+    (tmp_path / "net.npz").write_bytes(b"keep me")
+    answer[0] = QMessageBox.StandardButton.No
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(tmp_path / "net.py"), "PyTorch script + .npz, float32 (*.py)"),
+    )
+    window.menus.export_weights()
+    assert "net.npz" in asked[-1] and not (tmp_path / "net.py").exists()
+
+    # plot files already in the chosen folder
+    plots = tmp_path / "plots"
+    plots.mkdir()
+    (plots / "loss_plot.png").write_bytes(b"keep me")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(plots))
+    window.menus.export_plots()
+    assert "loss_plot.png" in asked[-1] and only_files(plots) == ["loss_plot.png"]
+    answer[0] = QMessageBox.StandardButton.Yes
+    window.menus.export_plots()
+    assert (plots / "loss_plot.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(asked) == 5

@@ -81,3 +81,18 @@ def test_banner_basics(banner):
     banner.show_snapshot(run("vanishing", 300))
     banner.clear()
     assert banner.verdict == "warming up" and banner.colour == COLOURS["idle"][0]
+
+
+def test_a_renamed_banner_keeps_its_colours(banner, qtbot):
+    """The style sheet selects on a dynamic property, not on the objectName: the Compare
+    window's banners (``compare_health_k``) are coloured like ``health_label``."""
+    banner.setObjectName("compare_health_1")
+    banner.resize(420, 60)
+    banner.show()
+    qtbot.waitExposed(banner)
+    for verdict, severity in (("vanishing", "alarm"), ("dead", "warn"), ("healthy", "ok")):
+        banner.show_health(Health(verdict, "x."))
+        image = banner.grab().toImage()
+        inside = image.pixelColor(image.width() - 8, image.height() // 2)  # background, no text
+        assert inside.name() == COLOURS[severity][1], verdict
+        assert banner.property("severity") == severity

@@ -18,8 +18,10 @@ from playground.training import Trainer
 from playground.training.snapshot import QUANTILES
 from playground.ui.inside import InsideViews
 from playground.ui.inside.activation_plot import ActivationPlot
+from playground.ui.inside.common import grid_shape
 from playground.ui.inside.error_plot import LOG_DECADES, ErrorPlot, log_magnitude
 from playground.ui.inside.gradient_plot import GradientPlot
+from playground.ui.inside.labels import text_width
 from playground.ui.inside.weight_plot import WeightPlot
 from playground.ui.views import SnapshotView
 
@@ -257,3 +259,39 @@ def test_small_multiples_reflow_with_the_width_and_scroll(view_factory, qtbot, c
     assert v.graphics.minimumHeight() >= rows * 100  # scrolls instead of squashing the panels
     assert len(v._panels) == 10 and v.table()[1]
     v.grab()
+
+
+@pytest.mark.parametrize("cls", [ActivationPlot, ErrorPlot, WeightPlot])
+def test_a_narrow_dock_gets_more_columns_and_titles_that_fit(view_factory, qtbot, cls):
+    """At the default window size a dock is about 420 px wide: the small multiples keep several
+    columns (cells of ``MIN_CELL`` px) and every title is one that fits over its panel."""
+    v = view_factory(cls)
+    snap = list(snapshots(trainer(ten_layers()), 3, 100))[-1]
+    v.resize(420, 230)
+    qtbot.wait(20)
+    v.show_snapshot(snap)
+    v.grab()
+    assert v.minimumSizeHint().width() <= 420  # nothing in the view widens the dock
+    if cls is WeightPlot:
+        plots = [(r.bands_plot, r.title) for r in v._rows]
+    else:
+        assert v._cols >= 2
+        plots = [(p.plot, p.title) for p in v._panels]
+    for plot, title in plots:
+        room = plot.width() if cls is ActivationPlot else plot.getViewBox().width() + 4
+        assert title and text_width(title) <= room, title
+    v.resize(1100, 600)
+    qtbot.wait(20)
+    v.show_snapshot(snap)
+    v.grab()
+    if cls is WeightPlot:  # wide: the full title again
+        assert "since start" in v._rows[0].title and "W 8×2" in v._rows[0].title
+    else:
+        assert v._cols == 5
+
+
+def test_grid_shape_cells():
+    assert grid_shape(10, 420) == (4, 3)
+    assert grid_shape(10, 1100) == (2, 5)
+    assert grid_shape(10, 100) == (10, 1)
+    assert grid_shape(3, 2000) == (1, 3)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QGraphicsView, QLabel, QWidget
@@ -164,3 +167,20 @@ def test_compare_opens_its_own_window_and_closes_with_the_main_one(make_window, 
     assert compare is not None and compare.isWindow() and compare.isVisible()
     window.close()
     assert not compare.isVisible()
+
+
+def test_an_experiments_description_is_shown_whole_until_closed(make_window, qtbot) -> None:
+    from playground.resources import resource_path
+
+    window = make_window()
+    bar = widget(window, "description_bar")
+    preset = resource_path("presets/vanishing.json")
+    doc = json.loads(preset.read_text(encoding="utf-8"))
+    window.load_experiment(preset)
+    text = widget(window, "description_label").text()
+    assert bar.isVisible() and doc["name"] in text
+    assert html.escape(doc["description"]) in text  # whole, not cut off
+    qtbot.mouseClick(widget(window, "description_close_button"), Qt.MouseButton.LeftButton)
+    assert not bar.isVisible()
+    window.load_experiment(preset)  # a new experiment brings its description back
+    assert bar.isVisible()

@@ -9,7 +9,12 @@ import numpy as np
 from PySide6.QtCore import QPointF
 from window_helpers import last_snapshot, widget
 
+from playground.data import make_dataset
+from playground.io import load_experiment
+from playground.resources import resource_path
+from playground.training import Trainer
 from playground.ui.editor_items import EdgeLayer, NodeLayer
+from playground.ui.network_view import NetworkView
 
 
 def test_a_deep_wide_network_builds_and_draws(make_window, qtbot, experiment) -> None:
@@ -87,3 +92,39 @@ def test_zoom_and_fit(make_window) -> None:
     assert view.transform().m11() > scale
     view.fit()
     assert view.transform().m11() <= 1.0
+
+
+def test_gradient_edges_show_vanishing_across_the_network(no_leaks, qtbot) -> None:
+    """Gradient mode scales every layer by the whole network's largest |∂J/∂w| (log scale over
+    eight decades): on the vanishing preset layer 1's edges are much paler and thinner than the
+    last layer's, instead of each layer reaching full strength at its own maximum."""
+    exp = load_experiment(resource_path("presets", "vanishing.json"))
+    tr = Trainer(exp, make_dataset(exp["data"]), grid_size=0)
+    tr.train_steps(500)
+    snap = tr.snapshot()
+    g = [float(np.abs(dW).max()) for dW in snap.grad_weights]
+    assert g[0] < 1e-3 * g[-1]  # the premise: layer 1 gets a tiny fraction of the gradient
+    view = NetworkView()
+    qtbot.addWidget(view)
+    sizes = [exp["model"]["inputs"]] + [layer["units"] for layer in exp["model"]["layers"]]
+    acts = [layer["activation"] for layer in exp["model"]["layers"]]
+    view.set_structure(sizes, acts, ["x1", "x2"], None)
+    view.show_snapshot(snap)
+    view.set_edge_mode("gradient")
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab()
+    edges = sorted(
+        (i for i in view.scene().items() if isinstance(i, EdgeLayer)), key=lambda e: e.layer
+    )
+    first, last = edges[0].edge_pens(), edges[-1].edge_pens()
+    width_first = float(np.median([p.widthF() for p in first]))
+    width_last = float(np.median([p.widthF() for p in last]))
+    light_first = float(np.median([p.color().lightness() for p in first]))
+    light_last = float(np.median([p.color().lightness() for p in last]))
+    assert width_first < 0.5 * width_last
+    assert light_first > light_last + 40  # paler: closer to the light grey of "no gradient"
+    # the strongest edge of the network gets the strongest pen; one scale for all layers
+    assert max(p.widthF() for p in last) == max(p.widthF() for p in edges[-1]._grad_pens)
+    assert all(e.network_max() == edges[0].network_max() for e in edges)

@@ -103,3 +103,38 @@ def test_export_plots_writes_png_and_csv_per_view(make_window, qtbot, tmp_path: 
         assert (tmp_path / "plots" / f"{name}.csv").exists(), name
     header = (tmp_path / "plots" / "boundary_plot.csv").read_text().splitlines()
     assert header[0].startswith("x1,x2,output_1") and len(header) == 1 + 64 * 64
+
+
+def test_exported_plots_have_the_report_size_and_the_docks_stay_put(
+    make_window, qtbot, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from playground.ui.plot_export import PNG_SCALE
+    from playground.ui.report_layout import report_size
+
+    window = make_window()
+    window.resize(1280, 800)
+    trained(window, qtbot, 50)
+
+    def places() -> dict:
+        return {
+            name: (view.parentWidget(), view.size().toTuple(), view.isVisible())
+            for name, view in window.views().items()
+        }
+
+    before = places()
+    window.export_plots(tmp_path)
+    assert places() == before  # every view back in its dock or panel, at its size
+    n_layers = len(window.experiment()["model"]["layers"])
+    for name in ("loss_plot", "boundary_plot", "weight_plot"):
+        image = QImage(str(tmp_path / f"{name}.png"))
+        width, _height = report_size(name, n_layers)
+        assert abs(image.width() - PNG_SCALE * width) <= PNG_SCALE * 30, name  # minus margins
+        assert image.width() > PNG_SCALE * window.views()[name].width(), name
+    svg = (tmp_path / "loss_plot.svg").read_text()
+    loss_plot = window.views()["loss_plot"]
+    for curve in (loss_plot.train_metric_curve, loss_plot.test_metric_curve):
+        assert f'stroke="{curve.opts["pen"].color().name()}"' in svg  # the right axis' curves
+    assert "train loss" in svg and "test accuracy" in svg  # the legend exported figures carry
+    assert not loss_plot.legend.isVisible()  # on screen the summary line is the key

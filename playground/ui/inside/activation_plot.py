@@ -34,6 +34,7 @@ from playground.ui.inside.common import (
     scroll_area,
     style_plot,
 )
+from playground.ui.inside.labels import fitting
 
 #: the least height of one row of panels (the view scrolls below that)
 MIN_ROW_HEIGHT = 130
@@ -96,14 +97,17 @@ class ActivationPlot(QWidget):
         return header, rows
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Re-flow the small multiples when the width fits another number of columns."""
+        """Re-flow the small multiples when the width fits another number of columns, and fit
+        the titles to the new width."""
         super().resizeEvent(event)
         key = getattr(self, "_key", ())  # (resize events may come before __init__ ends)
-        if key and grid_shape(len(key), self.graphics.width())[1] != self._cols:
+        if not key:
+            return
+        if grid_shape(len(key), self.graphics.width())[1] != self._cols:
             self._rebuild(self._key)
-            colours = depth_colours(len(self._layers))
-            for panel, stats, colour in zip(self._panels, self._layers, colours, strict=True):
-                self._update_panel(panel, stats, colour)
+        colours = depth_colours(len(self._layers))
+        for panel, stats, colour in zip(self._panels, self._layers, colours, strict=False):
+            self._update_panel(panel, stats, colour)
 
     # -- internals ---------------------------------------------------------------------------
     def _rebuild(self, key: tuple) -> None:
@@ -154,7 +158,7 @@ class ActivationPlot(QWidget):
         if ylim > 0 and abs(ylim - panel.last_ylim) > 0.01 * ylim:
             panel.plot.setYRange(0, ylim * 1.05, padding=0)
             panel.last_ylim = ylim
-        title = self._title(s)
+        title = fitting(self._titles(s), self._cell_width())
         if title != panel.title:
             panel.plot.setTitle(title, size="8pt", color=FOREGROUND)
             panel.title = title
@@ -200,24 +204,49 @@ class ActivationPlot(QWidget):
             text += f" · dead {s.dead_fraction:.0%}"
         return text
 
+    def _cell_width(self) -> float:
+        """The width of one panel's title (the grid's share, less the spacing)."""
+        return self.graphics.width() / max(self._cols, 1) - 6
+
     @classmethod
-    def _title(cls, s: LayerStats) -> str:
-        """Two-line HTML title; the saturated/dead share in red above the health threshold."""
+    def _titles(cls, s: LayerStats) -> list[str]:
+        """Two-line HTML titles, longest first (the panel shows the longest that fits); the
+        saturated/dead share in red above the health threshold."""
         t = DEFAULT_THRESHOLDS
-        head = f"<b>layer {s.index}</b> · {s.activation} · {s.units} units"
-        stats = f"mean {_fmt(s.activation_mean)} · std {_fmt(s.activation_std)}"
-        share, limit, word = math.nan, math.inf, ""
+        share, limit, word, short = math.nan, math.inf, "", ""
         if s.activation in SATURATING:
-            share, limit, word = s.saturated_fraction, t.saturated_fraction, "saturated"
+            share, limit, word, short = (
+                s.saturated_fraction,
+                t.saturated_fraction,
+                "saturated",
+                "sat.",
+            )
         elif s.activation in RELU_FAMILY:
-            share, limit, word = s.dead_fraction, t.dead_fraction, "dead"
-        if math.isfinite(share):
-            colour = ALARM if share > limit else FOREGROUND
-            stats += f" · <span style='color:{colour}'><b>{word} {share:.0%}</b></span>"
+            share, limit, word, short = s.dead_fraction, t.dead_fraction, "dead", "dead"
+        colour = ALARM if math.isfinite(share) and share > limit else FOREGROUND
+        mean, std = _fmt(s.activation_mean), _fmt(s.activation_std)
         zero = cls._zero_share(s)
-        if zero is not None:
-            stats += f" · a = 0: {zero:.0%}"
-        return f"{head}<br>{stats}"
+
+        def share_text(word: str) -> str:
+            if not math.isfinite(share):
+                return ""
+            return f"<span style='color:{colour}'><b>{word} {share:.0%}</b></span>"
+
+        def line(stats: str, word: str, zero_text: str) -> str:
+            parts = [stats, share_text(word) if word else ""]
+            if zero is not None:
+                parts.append(f"{zero_text}{zero:.0%}")
+            return " · ".join(p for p in parts if p)
+
+        head = f"<b>layer {s.index}</b> · {s.activation}"
+        small = f"<b>{s.index}</b> · {s.activation}"
+        small += f" · {share_text(short)}" if math.isfinite(share) else ""
+        return [
+            f"{head} · {s.units} units<br>{line(f'mean {mean} · std {std}', word, 'a = 0: ')}",
+            f"{head}<br>{line(f'mean {mean} · std {std}', short, '0: ')}",
+            f"{small}<br>{line(f'μ {mean} σ {std}', '', '0: ')}",
+            f"{small}<br>{line('', '', '0: ')}",
+        ]
 
     @classmethod
     def _zero_share(cls, s: LayerStats) -> float | None:

@@ -51,14 +51,24 @@ def banner_text(health: Health) -> str:
     return text
 
 
+#: the dynamic property the banner's style sheet selects on, so that a banner keeps its colours
+#: under any ``objectName`` (the Compare window names its banners ``compare_health_k``)
+STYLE_PROPERTY = "healthBanner"
+
+
 class HealthBanner(QLabel):
-    """``health_label``: word-wrapped, always visible, colour by verdict."""
+    """``health_label``: word-wrapped, always visible, colour by verdict.
+
+    The colours come from a style sheet that selects on the dynamic property ``healthBanner``
+    (not on the ``objectName``), so a renamed banner is coloured the same way.
+    """
 
     def __init__(
         self, parent: QWidget | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS
     ) -> None:
         super().__init__(parent)
         self.setObjectName("health_label")
+        self.setProperty(STYLE_PROPERTY, True)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -80,8 +90,9 @@ class HealthBanner(QLabel):
         if sev != self._severity:
             self._severity = sev
             fg, bg, border = COLOURS[sev]
+            self.setProperty("severity", sev)
             self.setStyleSheet(
-                f"QLabel#health_label {{ color: {fg}; background: {bg}; "
+                f'QLabel[{STYLE_PROPERTY}="true"] {{ color: {fg}; background: {bg}; '
                 f"border: 1px solid {border}; border-radius: 4px; padding: 6px 10px; "
                 f"font-weight: 600; }}"
             )

@@ -17,6 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QScrollArea
 
+from playground.ui.inside.log_axis import PowerAxis as PowerAxis
+from playground.ui.inside.log_axis import power_label as power_label
+
 #: text and axis colour of the light plot theme
 FOREGROUND = "#303030"
 BACKGROUND = "w"
@@ -28,17 +31,6 @@ ALARM = "#d62728"
 WARN = "#e08a00"
 #: bins where an activation's slope g′ is about 0 (saturated ends, ReLU's 0), when not alarming
 FLAT = "#b8b8b8"
-
-_SUPERSCRIPT = str.maketrans("-0123456789.", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
-
-
-def power_label(k: float) -> str:
-    """10^k as text with a superscript exponent: -6 → "10⁻⁶"."""
-    if k == 0:
-        return "1"
-    if k == 1:
-        return "10"
-    return "10" + (f"{k:g}").translate(_SUPERSCRIPT)
 
 
 def format_value(x: float) -> str:
@@ -75,47 +67,6 @@ def safe_log10(values: np.ndarray) -> np.ndarray:
     out = np.clip(out, LOG_FLOOR, LOG_CEIL)
     out[~np.isfinite(v)] = np.nan
     return out
-
-
-class PowerAxis(pg.AxisItem):
-    """An axis over log10 values that labels integer ticks as powers of ten (10⁻⁶, 10⁻³, 1, 10³)."""
-
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - Qt/pyqtgraph override
-        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal:
-            return []
-        span = maxVal - minVal
-        self._span = span
-        # major ticks every 1, 2, 3, 5 or 10 decades so labels do not crowd
-        n_max = max(2, int(size / 28))
-        step = next((s for s in (1, 2, 3, 5, 10, 20, 50) if span / s <= n_max), 100)
-        start = math.ceil(minVal / step) * step
-        major = list(np.arange(start, maxVal + 1e-9, step))
-        minor: list[float] = []
-        if step == 1 and span <= 4:  # 2× and 5× within each decade
-            base = math.floor(minVal)
-            for k in range(base, math.ceil(maxVal) + 1):
-                for m in (2, 5):
-                    v = k + math.log10(m)
-                    if minVal <= v <= maxVal:
-                        minor.append(v)
-        return [(step, major), (0.5, minor)] if minor else [(step, major)]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.enableAutoSIPrefix(False)
-        self._span = 10.0
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - Qt/pyqtgraph override
-        out = []
-        for v in values:
-            r = round(v)
-            if abs(v - r) < 1e-6:
-                out.append(power_label(r))
-            elif self._span < 1.5:  # 2× and 5× labelled only when no decade is in view
-                out.append(format_value(10.0**v))
-            else:
-                out.append("")
-        return out
 
 
 #: narrowest a plot's title lets the plot become, and narrowest a plot's data area (pixels)
@@ -195,8 +146,13 @@ def scroll_area(graphics: pg.GraphicsLayoutWidget) -> QScrollArea:
     return area
 
 
+#: the narrowest panel of a small-multiples grid (pixels): a histogram or heatmap with a short
+#: two-line title still reads at this width (looked at in 420 × 230 and 1100 × 600 grabs)
+MIN_CELL = 140
+
+
 def grid_shape(
-    n: int, width: int | None = None, min_cell: int = 240, max_cols: int = 5
+    n: int, width: int | None = None, min_cell: int = MIN_CELL, max_cols: int = 5
 ) -> tuple[int, int]:
     """(rows, cols) of a small-multiples grid for n panels: as many columns of at least
     ``min_cell`` pixels as ``width`` holds (at most ``max_cols``), else wider than tall."""
@@ -294,3 +250,86 @@ class SeriesBuffer:
     def clear(self) -> None:
         self.n = 0
         self.thinned = 0
+
+
+def peak_decimate(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Thin rows (x (n,) ascending, y (n, c)) to at most 2·``buckets`` + 1 for drawing, keeping
+    the peaks: x is cut into ``buckets`` equal spans and each non-empty span gives two rows at its
+    first x, the minimum and the maximum of every column (NaN only when a whole span is NaN).
+    The last row is kept as it is. Fewer rows than that come back unchanged."""
+    n = len(x)
+    if n <= 2 * buckets + 1 or buckets < 1:
+        return x, y
+    edges = np.linspace(float(x[0]), float(x[-1]), buckets + 1)[:-1]
+    starts = np.unique(np.searchsorted(x, edges, side="left"))
+    starts = starts[starts < n]
+    with np.errstate(invalid="ignore"):
+        lo = np.fmin.reduceat(y, starts, axis=0)
+        hi = np.fmax.reduceat(y, starts, axis=0)
+    m = len(starts)
+    xs = np.empty(2 * m + 1)
+    xs[0:-1:2] = x[starts]
+    xs[1:-1:2] = x[starts]
+    xs[-1] = x[-1]
+    ys = np.empty((2 * m + 1, y.shape[1]))
+    ys[0:-1:2] = lo
+    ys[1:-1:2] = hi
+    ys[-1] = y[-1]
+    return xs, ys
+
+
+class PeakThinner:
+    """``peak_decimate`` for a growing ``SeriesBuffer``, at a constant cost per frame.
+
+    Buckets hold a fixed number r of consecutive rows (a power of two, so that there are between
+    ``buckets``/2 and ``buckets`` of them); each complete bucket's min and max are computed once
+    and kept, and a frame only reduces the rows that arrived since. r doubles as the run grows,
+    and the cache starts over then, when the buffer thins its past, or for another buffer.
+    """
+
+    def __init__(self) -> None:
+        self._buf: SeriesBuffer | None = None
+        self._key: tuple = ()
+        self._x = np.empty(0)
+        self._y = np.empty((0, 0))
+        self._m = 0  # cached rows (2 per complete bucket)
+        self._done = 0  # buffer rows covered by complete buckets
+
+    def thin(self, buf: SeriesBuffer, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+        n, c = len(buf), buf.columns
+        if n <= 2 * buckets + 1 or buckets < 1:
+            return buf.x, buf.y
+        r = 1 << max(0, math.ceil(math.log2(n / buckets)))
+        key = (id(buf), buf.thinned, r, int(buf.x[0]))
+        if buf is not self._buf or key != self._key or n < self._done:
+            self._buf, self._key = buf, key
+            self._m = self._done = 0
+            cap = 2 * (n // r + 64)
+            self._x, self._y = np.empty(cap), np.empty((cap, c))
+        k = (n - self._done) // r  # new complete buckets
+        if k:
+            seg = buf.y[self._done : self._done + k * r].reshape(k, r, c)
+            need = self._m + 2 * k
+            if need > len(self._x):
+                cap = max(2 * len(self._x), need)
+                self._x = np.resize(self._x, cap)
+                self._y = np.resize(self._y, (cap, c))
+            x0 = buf.x[self._done : self._done + k * r : r]
+            with np.errstate(invalid="ignore"):
+                self._y[self._m : need : 2] = np.fmin.reduce(seg, axis=1)
+                self._y[self._m + 1 : need : 2] = np.fmax.reduce(seg, axis=1)
+            self._x[self._m : need : 2] = x0
+            self._x[self._m + 1 : need : 2] = x0
+            self._m, self._done = need, self._done + k * r
+        tail_x, tail_y = buf.x[self._done :], buf.y[self._done :]
+        xs = [self._x[: self._m]]
+        ys = [self._y[: self._m]]
+        if len(tail_x):
+            with np.errstate(invalid="ignore"):
+                lo, hi = np.fmin.reduce(tail_y, axis=0), np.fmax.reduce(tail_y, axis=0)
+            xs.append(np.array([tail_x[0], tail_x[0], tail_x[-1]], dtype=float))
+            ys.append(np.vstack([lo, hi, tail_y[-1]]))
+        else:  # the last row exactly, as drawn without thinning
+            xs.append(np.array([buf.x[-1]], dtype=float))
+            ys.append(buf.y[-1:])
+        return np.concatenate(xs), np.concatenate(ys)

@@ -35,6 +35,7 @@ from playground.ui.inside.common import (
     style_plot,
     style_plot_axis,
 )
+from playground.ui.inside.labels import FittingLabel, fitting
 
 #: scale key → label
 SCALES = {"layer": "linear, per layer", "shared": "linear, shared", "log": "log magnitude"}
@@ -64,6 +65,17 @@ class _Panel:
         self.scale = StickyRange(0.97)
         self.shape: tuple[int, int] = (0, 0)
         self.title = ""
+        self.titles: list[str] = []  # longest first; the one that fits the panel is shown
+        plot.getViewBox().sigResized.connect(self.fit_title)
+
+    def fit_title(self, *_args) -> None:
+        """The longest title that fits over the heatmap (refitted when the panel resizes)."""
+        if not self.titles:
+            return
+        title = fitting(self.titles, self.plot.getViewBox().width() + 4)
+        if title != self.title:
+            self.plot.setTitle(title, size="8pt", color=FOREGROUND)
+            self.title = title
 
 
 class ErrorPlot(QWidget):
@@ -99,12 +111,19 @@ class ErrorPlot(QWidget):
         )
         self.scale_combo.currentIndexChanged.connect(self._on_scale_changed)
         bar.addWidget(self.scale_combo)
-        self.legend_label = QLabel(
-            "blue: δ < 0 · white: 0 · red: δ > 0 · rows: neurons · columns: examples of the batch"
+        # shorter wordings in a narrow dock (it never widens the dock); the full one is the tooltip
+        self.legend_label = FittingLabel()
+        self.legend_label.set_variants(
+            [
+                "blue: δ < 0 · white: 0 · red: δ > 0 · rows: neurons · columns: examples of the "
+                "batch",
+                "blue < 0 < red · rows: neurons · columns: examples",
+                "blue < 0 < red · rows: neurons",
+                "blue < 0 < red",
+            ]
         )
         self.legend_label.setStyleSheet(f"color: {FOREGROUND};")
-        bar.addWidget(self.legend_label)
-        bar.addStretch(1)
+        bar.addWidget(self.legend_label, 1)
 
         self.graphics = graphics_widget(self)
         layout = QVBoxLayout(self)
@@ -230,10 +249,13 @@ class ErrorPlot(QWidget):
                 panel.plot.getAxis("left").setTicks(
                     [[(i - 0.5, str(i)) for i in range(1, n + 1) if (i - 1) % every == 0]]
                 )
-            title = f"<b>layer {s.index}</b> · <span style='color:#555'>{scale_text}</span>"
-            if title != panel.title:
-                panel.plot.setTitle(title, size="8pt", color=FOREGROUND)
-                panel.title = title
+            peak_text = format_value(peak)
+            panel.titles = [
+                f"<b>layer {s.index}</b> · <span style='color:#555'>{scale_text}</span>",
+                f"<b>{s.index}</b> · <span style='color:#555'>max |δ| {peak_text}</span>",
+                f"<b>{s.index}</b> · <span style='color:#555'>{peak_text}</span>",
+            ]
+            panel.fit_title()
         self._update_colorbar(shared)
 
     def _update_colorbar(self, shared: float) -> None:

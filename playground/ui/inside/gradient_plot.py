@@ -10,8 +10,15 @@ curve, a red ring at its end and a red bar outline.
 
 The series come from ``Snapshot.history`` (every recorded step since the previous snapshot, so the
 curves have no gaps); they live in ``SeriesBuffer``s (grown by doubling, bounded, the older half
-thinned when full) as log10 values, drawn with ``clipToView`` and ``autoDownsample``. While the
-view is hidden the buffers still fill, and drawing waits until it is shown again.
+thinned when full) as log10 values. Before drawing, the visible part is thinned to about four
+points per pixel column, keeping each column's minimum and maximum (``peak_decimate``), so a frame
+costs about the same at 1 000 and at 100 000 rows. While the view is hidden the buffers still
+fill, and drawing waits until it is shown again.
+
+In a narrow dock (below ``LEGEND_MIN_WIDTH``) the legend column gives its room to the plots and a
+one-line colour key (layer numbers in their curve colours, the alarmed ones in red) takes the
+place of the series title; in a short one (below ``COMPACT_HEIGHT``) the axis labels go too. The
+"now: layer 1 gets …" summary picks a shorter wording, or is elided, rather than being cut.
 
 Standalone: ``python -m playground.ui.inside.gradient_plot [preset or file.json]``.
 """
@@ -29,7 +36,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -39,15 +45,18 @@ from playground.ui.inside.common import (
     ALARM,
     FOREGROUND,
     LOG_FLOOR,
+    PeakThinner,
     PowerAxis,
     SeriesBuffer,
     depth_colours,
     format_value,
     graphics_widget,
+    peak_decimate,
     power_label,
     safe_log10,
     style_plot,
 )
+from playground.ui.inside.labels import FittingLabel, fitting
 
 #: quantity key → (History/LayerStats field, label, axis label, tooltip)
 QUANTITIES = {
@@ -78,13 +87,17 @@ SMOOTHING = 0.1
 
 #: narrowest bar (pixels) that still gets its value printed above it
 BAR_LABEL_MIN_PX = 34
+#: points drawn per pixel column of the series plot at most (min and max of two buckets)
+POINTS_PER_PIXEL = 4
+#: layers named in the colour key of a narrow dock at most (evenly spread, first and last)
+KEY_MAX_LAYERS = 12
 
 
 class GradientPlot(QWidget):
     """Per-layer gradient norms over time (log) and the current profile across depth."""
 
-    #: rows kept per quantity before the past is thinned (at 10 layers a frame then costs
-    #: ≈ 10 ms to update and ≈ 15 ms to paint on these machines)
+    #: rows kept per quantity before the past is thinned (drawing thins them to the pixels, so
+    #: a frame costs a few ms at any length; see ``_draw_curves``)
     MAX_POINTS = 100_000
     #: the legend column shows from this width on
     LEGEND_MIN_WIDTH = 760
@@ -109,6 +122,10 @@ class GradientPlot(QWidget):
         self._highlight: tuple[int, ...] = ()
         self._last: dict[str, np.ndarray] = {}
         self._dirty = False
+        self._drawing = False
+        self._layer_ticks_every = 0
+        self._thinner = PeakThinner()
+        self._summary: list[str] = []  # "now: layer 1 gets …", longest wording first
         self._build_controls()
         self._build_plots()
         self._update_labels()
@@ -117,7 +134,8 @@ class GradientPlot(QWidget):
     def _build_controls(self) -> None:
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 0)
-        bar.addWidget(QLabel("Show:"))
+        self._show_label = QLabel("Show:")
+        bar.addWidget(self._show_label)
         self._group = QButtonGroup(self)
         for key, (_, label, _, tip) in QUANTITIES.items():
             b = QRadioButton(label)
@@ -137,13 +155,13 @@ class GradientPlot(QWidget):
         self.smooth_check.setChecked(self.smooth)
         self.smooth_check.toggled.connect(self.set_smooth)
         bar.addWidget(self.smooth_check)
-        self.profile_label = QLabel("")
+        # the summary never widens the dock (which would clip the plots): in a narrow one it
+        # takes a shorter wording or is elided; the full text is in the tooltip
+        self.profile_label = FittingLabel()
         self.profile_label.setObjectName("gradient_profile_label")
-        # the summary may be cut in a narrow dock, but must never widen it (which would clip
-        # the plots); the full text is in the tooltip
-        self.profile_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.profile_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        bar.addWidget(self.profile_label, 1)
+        bar.addWidget(self.profile_label, 100)
+        bar.addStretch(1)  # keeps the controls together while the summary is hidden
         self._bar = bar
 
     def _build_plots(self) -> None:
@@ -161,6 +179,8 @@ class GradientPlot(QWidget):
         self.series_plot.showGrid(x=False, y=True, alpha=0.25)
         self.series_plot.setClipToView(True)
         self.series_plot.setDownsampling(auto=True, mode="peak")
+        # zoomed in by hand: thin the rows of the new x range again
+        self.series_plot.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self._markers = pg.ScatterPlotItem(
             size=11, pen=pg.mkPen(ALARM, width=2), brush=pg.mkBrush(0, 0, 0, 0), symbol="o"
         )
@@ -182,6 +202,7 @@ class GradientPlot(QWidget):
         # ranges are set from the data (``_draw_profile``); auto-range would include the bar
         # labels, whose size in data units depends on the range itself
         self.profile_plot.disableAutoRange()
+        self.profile_plot.geometryChanged.connect(self._on_profile_resized)
         self.profile_plot.setRange(xRange=(0.4, 1.6), yRange=(-3.0, 1.0), padding=0)
         self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, y0=0)
         self.profile_plot.addItem(self._bars)
@@ -303,18 +324,28 @@ class GradientPlot(QWidget):
         self._last[key] = values[-1]
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """In a narrow dock the legend gives its room to the profile, whose bars carry the same
-        colours with the layer numbers."""
+        """In a narrow dock the legend gives its room to the plots and a one-line colour key
+        takes the series title's place; a short dock drops the axis labels."""
         super().resizeEvent(event)
         compact = self.height() < self.COMPACT_HEIGHT
-        if compact != self._compact:
-            self._compact = compact
-            self._update_labels()
         wide = self.width() >= self.LEGEND_MIN_WIDTH
-        if wide != self._legend_shown:
+        if compact != self._compact or wide != self._legend_shown:
+            self._compact = compact
             self._legend_shown = wide
             self.legend.setVisible(wide)
             self._key_cell.setMaximumWidth(10_000 if wide else 0)
+            self._show_label.setVisible(wide)
+            self.profile_label.setVisible(wide)  # narrow: the profile's title says it
+            self._update_labels()
+        if self.isVisible() and self._curves:
+            self._dirty = True  # thinned for the new width
+            self._draw()
+
+    def _on_x_range_changed(self, *_args) -> None:
+        vb = self.series_plot.getViewBox()
+        if not self._drawing and not vb.autoRangeEnabled()[0] and self.isVisible():
+            self._dirty = True
+            self._draw()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -366,10 +397,12 @@ class GradientPlot(QWidget):
             pens=[pg.mkPen(c) for c in colours],
         )
         self.profile_plot.setXRange(0.4, L + 0.6, padding=0)
-        self.profile_plot.getAxis("bottom").setTicks([[(l, str(l)) for l in range(1, L + 1)]])
+        self._layer_ticks_every = 0
+        self._update_layer_ticks()
         self._vanish_line.setVisible(False)
         self._explode_line.setVisible(False)
-        self.profile_label.setText("")
+        self.profile_label.set_variants([])
+        self._update_labels()  # the colour key lists the new layers
         self._dirty = False
 
     def _layer_name(self, l: int) -> str:
@@ -377,8 +410,11 @@ class GradientPlot(QWidget):
         return f"layer {l} · {act}" if act else f"layer {l}"
 
     def _update_labels(self) -> None:
-        """Titles and axis labels; a short dock (compact) drops them to give the plots room."""
+        """Titles and axis labels; a short dock (compact) drops the axis labels and the titles
+        to give the plots room, a narrow one shows the colour key instead of the legend."""
         _, label, axis, _ = QUANTITIES[self.quantity]
+        key = "" if self._legend_shown else self.colour_key()
+        size = "8pt" if self._compact else "9pt"
         if self._compact:
             for plot in (self.series_plot, self.profile_plot):
                 plot.setTitle(None)
@@ -386,19 +422,78 @@ class GradientPlot(QWidget):
                 plot.getAxis("left").showLabel(False)
                 plot.setLabel("bottom", None)
                 plot.getAxis("bottom").showLabel(False)
+        else:
+            self.series_plot.setLabel("left", axis)
+            self.profile_plot.setLabel("left", f"{label} (log)")
+            self.series_plot.setLabel("bottom", "step")
+            self.profile_plot.setLabel("bottom", "layer (input → output)")
+        if key:  # narrow: the colour key and the summary in one row of titles
+            self.series_plot.setTitle(key, size=size)
+            self._fit_profile_title()
+        elif not self._compact:
+            # pyqtgraph's default title size again (a narrow dock's key made it smaller)
+            self.series_plot.setTitle(
+                f"{label} per layer over training", color=FOREGROUND, size="11pt"
+            )
+            self.profile_plot.setTitle(f"now: {label} across depth", color=FOREGROUND, size="11pt")
+
+    def _on_profile_resized(self, *_args) -> None:
+        self._update_layer_ticks()
+        self._fit_profile_title()
+
+    def _update_layer_ticks(self) -> None:
+        """Layer numbers under the bars: every one, or every k-th (and the last) when the bars
+        are too narrow for them all."""
+        L = self._L
+        px = self.profile_plot.getViewBox().width() / max(L, 1)
+        every = 1 if px >= 12 or px <= 0 else math.ceil(12 / px)
+        if every == getattr(self, "_layer_ticks_every", 0):
             return
-        self.series_plot.setLabel("left", axis)
-        self.profile_plot.setLabel("left", f"{label} (log)")
-        self.series_plot.setLabel("bottom", "step")
-        self.profile_plot.setLabel("bottom", "layer (input → output)")
-        self.series_plot.setTitle(f"{label} per layer over training", color=FOREGROUND)
-        self.profile_plot.setTitle(f"now: {label} across depth", color=FOREGROUND)
+        self._layer_ticks_every = every
+        shown = [l for l in range(1, L + 1) if (l - 1) % every == 0 or l == L]
+        if len(shown) >= 2 and shown[-1] - shown[-2] < every:
+            shown.pop(-2)  # the last one, not its crowded neighbour
+        self.profile_plot.getAxis("bottom").setTicks([[(l, str(l)) for l in shown]])
+
+    def _fit_profile_title(self, *_args) -> None:
+        """Narrow dock: the profile's title is the summary in the longest wording that fits the
+        profile plot (refitted when the layout gives the plot another width)."""
+        if self._legend_shown:
+            return
+        size = 8.0 if self._compact else 9.0
+        room = self.profile_plot.getViewBox().width() + 4  # the title sits over the view box
+        text = fitting(self._summary[1:], room, size) or f"now: {QUANTITIES[self.quantity][1]}"
+        if text != self.profile_plot.titleLabel.text:
+            self.profile_plot.setTitle(text, color=FOREGROUND, size=f"{size:g}pt")
+            self.graphics.setToolTip(self._summary[0] if self._summary else "")
+
+    def colour_key(self) -> str:
+        """The compact legend of a narrow dock (HTML): "layer ━1 ━2 … ━10", each number in its
+        curve's colour, the layers the verdict names in bold red; at most ``KEY_MAX_LAYERS``
+        numbers (evenly spread, first and last always)."""
+        L = self._L
+        if L == 0:
+            return ""
+        colours = depth_colours(L)
+        shown = sorted({round(i * (L - 1) / (KEY_MAX_LAYERS - 1)) for i in range(KEY_MAX_LAYERS)})
+        parts = []
+        for l0 in shown if L > KEY_MAX_LAYERS else range(L):
+            l = l0 + 1
+            num = f"<b>{l}</b>" if l in self._highlight else str(l)
+            num_colour = ALARM if l in self._highlight else FOREGROUND
+            parts.append(
+                f"<span style='color:{colours[l0].name()}'>━</span>"
+                f"<span style='color:{num_colour}'>{num}</span>"
+            )
+        return f"<span style='color:{FOREGROUND}'>layer</span> " + " ".join(parts)
 
     def _update_pens(self) -> None:
         colours = depth_colours(self._L)
         for l, c in enumerate(self._curves):
             width = 2 if (l + 1) in self._highlight else 1
             c.setPen(pg.mkPen(colours[l], width=width))
+        if not self._legend_shown:
+            self._update_labels()  # the colour key marks the named layers
 
     def _draw(self) -> None:
         if self._dirty:
@@ -407,13 +502,33 @@ class GradientPlot(QWidget):
         self._draw_profile()
 
     def _draw_curves(self) -> None:
+        """The rows in view, thinned to ``POINTS_PER_PIXEL`` per pixel column (each column's
+        min and max: peaks stay, every stretch of the run is drawn)."""
         buf = (self._smoothed if self.smooth else self._logs).get(self.quantity)
         if buf is None or not self._curves:
             return
         x, y = buf.x, buf.y
         finite = self._finite[self.quantity]
-        for l, c in enumerate(self._curves):
-            c.setData(x, y[:, l], skipFiniteCheck=finite, connect="all" if finite else "finite")
+        vb = self.series_plot.getViewBox()
+        xd, yd = x, y
+        if len(x):
+            px = max(100, int(vb.width()))
+            buckets = px * POINTS_PER_PIXEL // 2
+            if vb.autoRangeEnabled()[0]:  # the whole run: complete buckets are kept between frames
+                xd, yd = self._thinner.thin(buf, buckets)
+            else:  # zoomed by hand: the rows in view (and one beyond each side)
+                x0, x1 = vb.viewRange()[0]
+                lo = max(0, int(np.searchsorted(x, x0, side="left")) - 1)
+                hi = min(len(x), int(np.searchsorted(x, x1, side="right")) + 1)
+                xd, yd = peak_decimate(x[lo:hi], y[lo:hi], buckets)
+        self._drawing = True
+        try:
+            for l, c in enumerate(self._curves):
+                c.setData(
+                    xd, yd[:, l], skipFiniteCheck=finite, connect="all" if finite else "finite"
+                )
+        finally:
+            self._drawing = False
         pts = [
             (x[-1], y[-1, l - 1])
             for l in self._highlight
@@ -465,14 +580,22 @@ class GradientPlot(QWidget):
                 t.setPos(l + 1, logs[l])
             else:
                 t.setText("")
-        text = ""
+        variants: list[str] = []
         if L >= 2 and finite[0] and finite[-1] and values[-1] > 0 and values[0] > 0:
-            k = round(math.log10(values[0] / values[-1]))
+            k = power_label(round(math.log10(values[0] / values[-1])))
             what = QUANTITIES[self.quantity][1]
-            text = f"now: layer 1 gets {power_label(k)} × layer {L}'s {what}"
-        if text != self.profile_label.text():
-            self.profile_label.setText(text)
-            self.profile_label.setToolTip(text)
+            variants = [
+                f"now: layer 1 gets {k} × layer {L}'s {what}",
+                f"now: layer 1 gets {k} × layer {L}'s",
+                f"layer 1 gets {k} × layer {L}'s",
+                f"layer 1: {k} × layer {L}",
+                f"1 vs {L}: {k}",
+            ]
+        self.profile_label.set_variants(variants)
+        if variants != self._summary:
+            self._summary = variants
+            if not self._legend_shown:
+                self._update_labels()
 
 
 def main() -> None:

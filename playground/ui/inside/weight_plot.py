@@ -5,7 +5,8 @@ One row of small multiples per layer: on the left the percentile bands of W^[l] 
 then 31–69 %, and the median as a line), on the right the current histogram
 (``LayerStats.weight_hist``) as horizontal bars on the same weight axis. Growing weights widen the
 bands, collapsing ones squeeze them toward 0; the title gives ‖W^[l]‖ and its change since the
-first snapshot.
+first snapshot, in the longest wording that fits over the bands (a narrow dock gets "layer 2 ·
+‖W‖ 3.94 · ×1.00", or just "2 · ×1.00").
 
 The quantiles arrive once per snapshot, so the time series has one row per snapshot, kept in a
 ``SeriesBuffer`` (bounded; the older half is thinned when full).
@@ -32,6 +33,7 @@ from playground.ui.inside.common import (
     scroll_area,
     style_plot,
 )
+from playground.ui.inside.labels import fitting
 
 #: quantile column pairs filled as bands, outermost first, with their opacity
 BANDS = ((0, 6, 50), (1, 5, 95), (2, 4, 150))
@@ -39,6 +41,8 @@ BANDS = ((0, 6, 50), (1, 5, 95), (2, 4, 150))
 
 #: the least height of one row of panels (the view scrolls below that)
 MIN_ROW_HEIGHT = 95
+#: the histogram column's width at most: in a wide view, and in a narrow one (below 700 px)
+HIST_WIDTH, HIST_WIDTH_NARROW = 90, 50
 
 
 class _Row:
@@ -70,7 +74,18 @@ class _Row:
         self.buffer = SeriesBuffer(len(QUANTILES), max_points=4096)
         self.first_norm = math.nan
         self.title = ""
+        self.titles: list[str] = []  # longest first
         self.yrange = (0.0, 0.0)
+        bands_plot.getViewBox().sigResized.connect(self.fit_title)
+
+    def fit_title(self, *_args) -> None:
+        """The longest title that fits over the bands (refitted when the row resizes)."""
+        if not self.titles:
+            return
+        title = fitting(self.titles, self.bands_plot.getViewBox().width() + 4)
+        if title != self.title:
+            self.bands_plot.setTitle(title, size="8pt", color=FOREGROUND)
+            self.title = title
 
     def draw(self) -> None:
         x, y = self.buffer.x, self.buffer.y
@@ -150,12 +165,11 @@ class WeightPlot(QWidget):
             )
             if math.isnan(row.first_norm):
                 row.first_norm = s.weight_norm
-            title = self._title(s, shape, row.first_norm)
             # titles change every 10th frame (re-layout), and at once for a final state
             exact = snapshot.reason != "tick" or not row.title
-            if title != row.title and (exact or self._frame % 10 == 0):
-                row.bands_plot.setTitle(title, size="8pt", color=FOREGROUND)
-                row.title = title
+            if exact or self._frame % 10 == 0:
+                row.titles = self._titles(s, shape, row.first_norm)
+                row.fit_title()
 
     def clear(self) -> None:
         self._layers = ()
@@ -174,7 +188,16 @@ class WeightPlot(QWidget):
                 rows.append([int(step), l, *map(float, q)])
         return header, rows
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """A narrow view gives the bands more of the width (narrower histograms)."""
+        super().resizeEvent(event)
+        for row in getattr(self, "_rows", ()):
+            row.hist_plot.setMaximumWidth(self._hist_width())
+
     # -- internals ---------------------------------------------------------------------------
+    def _hist_width(self) -> int:
+        return HIST_WIDTH if self.width() >= 700 else HIST_WIDTH_NARROW
+
     def _rebuild(self, key: tuple) -> None:
         self.graphics.ci.clear()
         self._rows = []
@@ -193,7 +216,7 @@ class WeightPlot(QWidget):
             hist.setYLink(bands)
             hist.hideAxis("left")
             hist.hideAxis("bottom")
-            hist.setMaximumWidth(90)
+            hist.setMaximumWidth(self._hist_width())
             hist.setTitle(" ", size="8pt")  # the same header height keeps the y axes aligned
             hist.setXRange(0, 0.5, padding=0)
             hist.enableAutoRange(x=True, y=False)
@@ -209,11 +232,21 @@ class WeightPlot(QWidget):
             self.graphics.ci.layout.setColumnStretchFactor(2 * c + 1, 1)
 
     @staticmethod
-    def _title(s: LayerStats, shape: tuple[int, ...], first: float) -> str:
-        text = f"<b>layer {s.index}</b> · W {shape[0]}×{shape[1]} · ‖W‖ = {s.weight_norm:.3g}"
+    def _titles(s: LayerStats, shape: tuple[int, ...], first: float) -> list[str]:
+        """Titles of a row, longest first: shape, ‖W‖ and its change since the first snapshot."""
+        norm = f"{s.weight_norm:.3g}"
+        change = ""
         if math.isfinite(first) and first > 0 and math.isfinite(s.weight_norm):
-            text += f" (×{s.weight_norm / first:.2f} since start)"
-        return text
+            change = f"×{s.weight_norm / first:.2f}"
+        head = f"<b>layer {s.index}</b>"
+        return [
+            f"{head} · W {shape[0]}×{shape[1]} · ‖W‖ = {norm}"
+            + (f" ({change} since start)" if change else ""),
+            f"{head} · ‖W‖ = {norm}" + (f" · {change} since start" if change else ""),
+            f"{head} · ‖W‖ {norm}" + (f" · {change}" if change else ""),
+            f"{head} · " + (change or f"‖W‖ {norm}"),
+            f"<b>{s.index}</b> · " + (change or f"‖W‖ {norm}"),
+        ]
 
 
 def main() -> None:

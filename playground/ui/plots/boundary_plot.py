@@ -262,6 +262,22 @@ class BoundaryPlot(QWidget):
     def export_target(self) -> object:
         return self.plot_item
 
+    def set_export_mode(self, on: bool) -> None:
+        """Axis titles and a caption for exported figures (on screen the panel says it all)."""
+        item = self.plot_item
+        if on:
+            test = " and test" if self.show_test_check.isChecked() else ""
+            item.setTitle(
+                f"Network output over the input plane · training{test} points", size="10pt"
+            )
+            item.setLabel("bottom", "x₁")
+            item.setLabel("left", "x₂")
+        else:
+            item.setTitle(None)
+            for side in ("bottom", "left"):
+                item.getAxis(side).setLabel(None)
+                item.getAxis(side).showLabel(False)
+
     def table(self) -> tuple[list[str], list[list[object]]]:
         """The boundary grid: x1, x2 and one column per network output."""
         out = self._boundary

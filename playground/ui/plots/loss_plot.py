@@ -92,12 +92,12 @@ class LossPlot(QWidget):
         opts = {"clipToView": True, "autoDownsample": True, "downsampleMethod": "peak"}
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_LOSS, width=1), **opts)
         self.test_curve = item.plot(pen=pg.mkPen(TEST_LOSS, width=1), **opts)
-        # the metric on a second axis (right), sharing x
-        self.metric_box = pg.ViewBox(enableMenu=False)
+        # the metric on a second axis (right), sharing x; a child of the plot item so that
+        # exporters (SVG) that walk the item's children include its curves
+        self.metric_box = pg.ViewBox(enableMenu=False, parent=item)
         self.metric_box.setMouseEnabled(x=False, y=False)
         self.metric_box.disableAutoRange()
         item.showAxis("right")
-        item.scene().addItem(self.metric_box)
         item.getAxis("right").linkToView(self.metric_box)
         self.metric_box.setXLink(item)
         self.train_metric_curve = pg.PlotDataItem(pen=pg.mkPen(TRAIN_METRIC, width=1), **opts)
@@ -105,6 +105,12 @@ class LossPlot(QWidget):
         self.metric_box.addItem(self.train_metric_curve)
         self.metric_box.addItem(self.test_metric_curve)
         item.getViewBox().sigResized.connect(self._sync_boxes)
+        # a legend inside the plot for exported figures (on screen the summary line is the key)
+        self.legend = pg.LegendItem(
+            offset=(-10, 10), labelTextColor=theme.INK, brush=(255, 255, 255, 220)
+        )
+        self.legend.setParentItem(item.getViewBox())
+        self.legend.hide()
 
         self.summary = QLabel("")
         self.summary.setObjectName("loss_summary_label")
@@ -126,8 +132,28 @@ class LossPlot(QWidget):
         self._set_metric("accuracy")
         self._update_summary(None)
 
+    def set_export_mode(self, on: bool) -> None:
+        """Show the legend inside the plot (exported figures have no summary line)."""
+        self.legend.clear()
+        if on:
+            metric = "accuracy" if self._metric == "accuracy" else "RMSE"
+            for curve, label in (
+                (self.train_curve, "train loss"),
+                (self.test_curve, "test loss"),
+                (self.train_metric_curve, f"train {metric} (right axis)"),
+                (self.test_metric_curve, f"test {metric} (right axis)"),
+            ):
+                self.legend.addItem(curve, label)
+        self.legend.setVisible(on)
+        r = self._rows
+        if on and r.n:  # the x axis ends where the data ends
+            x_end = max(float(r.column("step")[-1]), 1.0)
+            self.plot_item.getViewBox().setXRange(0, x_end, padding=0.02)
+        elif not on and self._ranges is not None:
+            self.plot_item.getViewBox().setXRange(0, self._ranges[0], padding=0.02)
+
     def _sync_boxes(self) -> None:
-        self.metric_box.setGeometry(self.plot_item.getViewBox().sceneBoundingRect())
+        self.metric_box.setGeometry(self.plot_item.getViewBox().geometry())
         self.metric_box.linkedViewChanged(self.plot_item.getViewBox(), self.metric_box.XAxis)
 
     def _set_metric(self, name: str) -> None:
