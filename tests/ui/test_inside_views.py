@@ -4,6 +4,7 @@ match the snapshot numbers, fixed colour levels, rebuilds on ``clear()``."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -295,3 +296,22 @@ def test_grid_shape_cells():
     assert grid_shape(10, 1100) == (2, 5)
     assert grid_shape(10, 100) == (10, 1)
     assert grid_shape(3, 2000) == (1, 3)
+
+
+def test_only_hidden_layers_get_the_saturation_alarm_colour(view_factory) -> None:
+    """A saturated sigmoid output is a confident prediction; the health check (and the red
+    share) is about hidden layers."""
+    from playground.ui.inside.common import ALARM
+
+    v = view_factory(ActivationPlot)
+    snap = list(snapshots(trainer(preset("saturated")), 3, 100))[-1]
+    *hidden, out = snap.layers
+    # the single output unit saturated on the whole last batch (as a trained net's often is)
+    out = dataclasses.replace(out, saturated_fraction=1.0)
+    snap = dataclasses.replace(snap, layers=(*hidden, out))
+    assert out.activation == "sigmoid" and any(s.saturated_fraction > 0.5 for s in hidden)
+    v.show_snapshot(snap)
+    titles = [p.title for p in v._panels]
+    for s, title in zip(snap.layers, titles, strict=True):
+        alarmed = s is not out and s.saturated_fraction > 0.5
+        assert (ALARM in title) == alarmed, (s.index, title)

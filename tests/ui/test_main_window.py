@@ -177,9 +177,13 @@ def test_an_experiments_description_is_shown_whole_until_closed(make_window, qtb
     preset = resource_path("presets/vanishing.json")
     doc = json.loads(preset.read_text(encoding="utf-8"))
     window.load_experiment(preset)
-    text = widget(window, "description_label").text()
-    assert bar.isVisible() and doc["name"] in text
-    assert html.escape(doc["description"]) in text  # whole, not cut off
+    label = widget(window, "description_label")
+    assert bar.isVisible() and doc["name"] in label.text()
+    lines = label.heightForWidth(label.width()) / label.fontMetrics().lineSpacing()
+    assert lines < 2.6  # collapsed: the beginning, on two lines
+    assert html.escape(doc["description"]) not in label.text()
+    qtbot.mouseClick(widget(window, "description_more_button"), Qt.MouseButton.LeftButton)
+    assert html.escape(doc["description"]) in label.text()  # "More": the whole text
     qtbot.mouseClick(widget(window, "description_close_button"), Qt.MouseButton.LeftButton)
     assert not bar.isVisible()
     window.load_experiment(preset)  # a new experiment brings its description back

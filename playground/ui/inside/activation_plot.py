@@ -139,7 +139,10 @@ class ActivationPlot(QWidget):
         ):
             panel.edges = edges.copy()
             panel.plot.setXRange(edges[0], edges[-1], padding=0.02)
-        brushes = self._brushes(s, edges, colour)
+        # the output layer saturating is a confident prediction, not an alarm (health.py looks
+        # at hidden layers only)
+        hidden = bool(self._layers) and s.index < len(self._layers)
+        brushes = self._brushes(s, edges, colour, alarms=hidden)
         panel.bars.setOpts(
             x0=edges[:-1],
             x1=edges[1:],
@@ -158,7 +161,7 @@ class ActivationPlot(QWidget):
         if ylim > 0 and abs(ylim - panel.last_ylim) > 0.01 * ylim:
             panel.plot.setYRange(0, ylim * 1.05, padding=0)
             panel.last_ylim = ylim
-        title = fitting(self._titles(s), self._cell_width())
+        title = fitting(self._titles(s, alarms=hidden), self._cell_width())
         if title != panel.title:
             panel.plot.setTitle(title, size="8pt", color=FOREGROUND)
             panel.title = title
@@ -172,9 +175,10 @@ class ActivationPlot(QWidget):
         return i0 if 0 <= i0 < len(edges) - 1 else None
 
     @classmethod
-    def _brushes(cls, s: LayerStats, edges: np.ndarray, colour) -> list:
+    def _brushes(cls, s: LayerStats, edges: np.ndarray, colour, alarms: bool = True) -> list:
         """Depth colour; the bins where g′ ≈ 0 (sigmoid/tanh end bins, ReLU's 0) in grey, or in
-        amber when the layer's saturated/dead share is above the health threshold."""
+        amber when the layer's saturated/dead share is above the health threshold (``alarms``:
+        a hidden layer)."""
         t = DEFAULT_THRESHOLDS
         n = len(edges) - 1
         brushes = [pg.mkBrush(colour)] * n
@@ -189,7 +193,7 @@ class ActivationPlot(QWidget):
             flat = [i0] if 0 <= i0 < n and s.activation == "relu" else []
         else:
             return brushes
-        brush = pg.mkBrush(WARN if alarm else FLAT)
+        brush = pg.mkBrush(WARN if alarm and alarms else FLAT)
         for i in flat:
             brushes[i] = brush
         return brushes
@@ -209,9 +213,9 @@ class ActivationPlot(QWidget):
         return self.graphics.width() / max(self._cols, 1) - 6
 
     @classmethod
-    def _titles(cls, s: LayerStats) -> list[str]:
+    def _titles(cls, s: LayerStats, alarms: bool = True) -> list[str]:
         """Two-line HTML titles, longest first (the panel shows the longest that fits); the
-        saturated/dead share in red above the health threshold."""
+        saturated/dead share in red above the health threshold (``alarms``: a hidden layer)."""
         t = DEFAULT_THRESHOLDS
         share, limit, word, short = math.nan, math.inf, "", ""
         if s.activation in SATURATING:
@@ -223,7 +227,8 @@ class ActivationPlot(QWidget):
             )
         elif s.activation in RELU_FAMILY:
             share, limit, word, short = s.dead_fraction, t.dead_fraction, "dead", "dead"
-        colour = ALARM if math.isfinite(share) and share > limit else FOREGROUND
+        alarm = alarms and math.isfinite(share) and share > limit
+        colour = ALARM if alarm else FOREGROUND
         mean, std = _fmt(s.activation_mean), _fmt(s.activation_std)
         zero = cls._zero_share(s)
 
