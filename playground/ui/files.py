@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QWidget
 
+from playground.io.inputs import Inputs
 from playground.resources import resource_dir
 
 #: file suffix → export format of ``playground.io.export``
@@ -97,14 +98,21 @@ def network_of(experiment: Mapping):  # noqa: ANN201 - playground.engine.Network
 
 
 def export_weights(
-    experiment: Mapping, path: str | os.PathLike[str], precision: str = "float32"
+    experiment: Mapping,
+    path: str | os.PathLike[str],
+    precision: str = "float32",
+    inputs: Inputs | None = None,
 ) -> list[Path]:
     """Write the experiment's network (weights inline) to ``path`` in the format its suffix
-    names, through ``playground.io.export.export_network`` on a copy of the network."""
+    names, through ``playground.io.export.export_network`` on a copy of the network; ``inputs``:
+    the input columns and standardization (the window passes its data set's, so nothing is
+    loaded again; None derives them from the experiment)."""
     from playground.io.export import export_network
 
     fmt = weight_format(path)
-    return export_network(network_of(experiment), dict(experiment), fmt, path, precision=precision)
+    return export_network(
+        network_of(experiment), dict(experiment), fmt, path, precision=precision, inputs=inputs
+    )
 
 
 def export_plots(

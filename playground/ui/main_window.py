@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from playground.io import load_experiment as read_experiment
 from playground.io import save_experiment as write_experiment
+from playground.io.inputs import Inputs
 from playground.training import Snapshot
 from playground.ui import edits, files
 from playground.ui.autosave import ChangeTracker, state_step
@@ -376,7 +377,8 @@ class MainWindow(QMainWindow):
     def export_weights(self, path: str | os.PathLike[str], precision: str = "float32") -> None:
         """Weights as .npz (DESIGN.md), .json, .onnx or a PyTorch .py, chosen by the suffix
         (``precision`` of the ONNX / PyTorch model: "float32" or "float64")."""
-        files.export_weights(self.experiment(), path, precision)
+        inputs = Inputs.from_dataset(self.controller.dataset)  # the statistics training uses
+        files.export_weights(self.experiment(), path, precision, inputs)
 
     def export_plots(self, directory: str | os.PathLike[str]) -> None:
         """``<objectName>.png``, ``.svg`` and ``.csv`` for every plot into ``directory``."""

@@ -32,7 +32,7 @@ from playground.ui.inside.common import (
     graphics_widget,
     grid_shape,
     scroll_area,
-    style_plot,
+    small_multiples,
 )
 from playground.ui.inside.labels import fitting
 
@@ -111,19 +111,12 @@ class ActivationPlot(QWidget):
 
     # -- internals ---------------------------------------------------------------------------
     def _rebuild(self, key: tuple) -> None:
-        self.graphics.ci.clear()
-        self._panels = []
         self._key = key
-        rows, cols = grid_shape(len(key), self.graphics.width())
+        plots, _rows, cols = small_multiples(self.graphics, len(key), MIN_ROW_HEIGHT)
         self._cols = cols
-        self.graphics.setMinimumHeight(rows * MIN_ROW_HEIGHT)
-        for i in range(len(key)):
-            plot = self.graphics.ci.addPlot(row=i // cols, col=i % cols)
-            style_plot(plot, small=True)
-            plot.setMouseEnabled(x=False, y=False)
+        for plot in plots:
             plot.hideAxis("left")
-            plot.getViewBox().setDefaultPadding(0.0)
-            self._panels.append(_Panel(plot))
+        self._panels = [_Panel(plot) for plot in plots]
         for c in range(cols):
             self.graphics.ci.layout.setColumnStretchFactor(c, 1)
 

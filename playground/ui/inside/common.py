@@ -252,6 +252,25 @@ class SeriesBuffer:
         self.thinned = 0
 
 
+def small_multiples(
+    graphics: pg.GraphicsLayoutWidget, n: int, min_row_height: int
+) -> tuple[list[pg.PlotItem], int, int]:
+    """Clear ``graphics`` and lay out ``n`` small plots in the ``grid_shape`` for its width
+    (styled, not mouse-driven, no padding; at least ``min_row_height`` px per row). Returns
+    (plots, rows, cols)."""
+    graphics.ci.clear()
+    rows, cols = grid_shape(n, graphics.width())
+    graphics.setMinimumHeight(rows * min_row_height)
+    plots = []
+    for i in range(n):
+        plot = graphics.ci.addPlot(row=i // cols, col=i % cols)
+        style_plot(plot, small=True)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.getViewBox().setDefaultPadding(0.0)
+        plots.append(plot)
+    return plots, rows, cols
+
+
 def peak_decimate(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """Thin rows (x (n,) ascending, y (n, c)) to at most 2·``buckets`` + 1 for drawing, keeping
     the peaks: x is cut into ``buckets`` equal spans and each non-empty span gives two rows at its

@@ -32,7 +32,7 @@ from playground.ui.inside.common import (
     graphics_widget,
     grid_shape,
     scroll_area,
-    style_plot,
+    small_multiples,
     style_plot_axis,
 )
 from playground.ui.inside.labels import FittingLabel, fitting
@@ -191,21 +191,14 @@ class ErrorPlot(QWidget):
         self.set_scale(self.scale_combo.itemData(index))
 
     def _rebuild(self, key: tuple) -> None:
-        self.graphics.ci.clear()
         self.colorbar = None
-        self._panels = []
         self._key = key
-        rows, cols = grid_shape(len(key), self.graphics.width())
+        plots, rows, cols = small_multiples(self.graphics, len(key), MIN_ROW_HEIGHT)
         self._cols = cols
-        self.graphics.setMinimumHeight(rows * MIN_ROW_HEIGHT)
-        for i in range(len(key)):
-            plot = self.graphics.ci.addPlot(row=i // cols, col=i % cols)
-            style_plot(plot, small=True)
-            plot.setMouseEnabled(x=False, y=False)
+        for plot in plots:
             plot.invertY(True)  # neuron 1 at the top
-            plot.getViewBox().setDefaultPadding(0.0)
             plot.hideAxis("bottom")
-            self._panels.append(_Panel(plot, self._lut))
+        self._panels = [_Panel(plot, self._lut) for plot in plots]
         if key:
             self.colorbar = pg.ColorBarItem(
                 values=(-1, 1), colorMap=self._cmap, width=12, interactive=False, colorMapMenu=False
