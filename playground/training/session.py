@@ -20,7 +20,8 @@ from playground.training.trainer import Diverged, Trainer
 
 class Mailbox:
     """The newest snapshot, thread-safe. ``put`` replaces an unread snapshot but keeps its history
-    and evaluations (prepended to the new one), so a slow reader sees every recorded step."""
+    and evaluations (prepended to the new one), so a slow reader sees every recorded step — of
+    the same run: a reset or another run (``Snapshot.run``, e.g. a new network) starts over."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -29,8 +30,9 @@ class Mailbox:
 
     def put(self, snapshot: Snapshot) -> None:
         with self._lock:
-            if self._snapshot is not None and snapshot.reason != "reset":
-                snapshot = snapshot.merged_after(self._snapshot)
+            older = self._snapshot
+            if older is not None and snapshot.reason != "reset" and older.run == snapshot.run:
+                snapshot = snapshot.merged_after(older)
             self._snapshot = snapshot
             self.published += 1
 

@@ -3,13 +3,14 @@ run_headless. Timing bounds are deliberately loose (the machines are VMs that st
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
 
 import numpy as np
 import pytest
-from builders import build_experiment
+from builders import TANH_SIGMOID, build_experiment
 
 from playground.data import make_dataset
 from playground.training import Snapshot, Trainer
@@ -252,6 +253,22 @@ def test_mailbox_keeps_the_newest_and_merges_the_unread() -> None:
     box.put(trainer().snapshot("reset"))  # a reset drops what came before it
     reset = box.take()
     assert reset.reason == "reset" and len(reset.history) == 0 and len(reset.evals) == 1
+
+
+def test_mailbox_never_merges_snapshots_of_different_runs() -> None:
+    """A new network (another run) may have another number of layers: its first unread ticks
+    must not be glued to the old network's history."""
+    four = trainer(experiment(layers=[{"units": 3, "activation": "tanh"}] * 3 + [TANH_SIGMOID[-1]]))
+    two = trainer()
+    box = Mailbox()
+    four.train_steps(5)
+    box.put(dataclasses.replace(four.snapshot("tick"), run=1))
+    two.train_steps(5)
+    newer = dataclasses.replace(two.snapshot("tick"), run=2)
+    box.put(newer)
+    got = box.take()
+    assert got.run == 2 and len(got.layers) == 2
+    np.testing.assert_array_equal(got.history.step, newer.history.step)
 
 
 @pytest.mark.parametrize("rate", [0, 2000])
