@@ -92,12 +92,15 @@ class GroupSnapshot:
 
     snapshots: tuple[Snapshot, ...]
     reason: str
+    #: one comparison is one run (``Mailbox`` merges within a run only)
+    run: int = 0
 
     def merged_after(self, older: GroupSnapshot) -> GroupSnapshot:
         """Each variant's snapshot with ``older``'s history prepended (see ``Mailbox``)."""
         return GroupSnapshot(
             tuple(s.merged_after(o) for s, o in zip(self.snapshots, older.snapshots, strict=True)),
             self.reason,
+            self.run,
         )
 
 
